@@ -1,0 +1,141 @@
+//! Speech engines behind one small trait.
+//!
+//! An engine turns one [`SynthRequest`] (a sentence of speakable text plus the voice
+//! settings) into [`Speech`]: mono 16-bit PCM, its sample rate, and the word and sentence
+//! marks the engine reported. Engines are stateless from the caller's point of view: the
+//! same request must give the same samples whatever was synthesized before, because the
+//! sentence cache relies on it. Backends register themselves in [`open`].
+
+pub mod espeak;
+#[cfg(test)]
+pub mod fake;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Which backend to use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum EngineKind {
+    /// espeak-ng, in-process through libespeak-ng (Linux and anywhere it is installed).
+    Espeak,
+}
+
+impl fmt::Display for EngineKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            EngineKind::Espeak => "espeak",
+        })
+    }
+}
+
+/// A voice name as the engine knows it (`en-us`, `en-gb-x-rp`, ...).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct VoiceId(pub String);
+
+impl fmt::Display for VoiceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Speaking rate in words per minute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Rate(pub u32);
+
+/// Base pitch, 0 (low) to 100 (high); 50 is the voice's normal pitch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Pitch(pub u32);
+
+/// Everything an engine needs to speak one piece of text.
+#[derive(Clone, Debug)]
+pub struct SynthRequest<'a> {
+    /// Speakable text, already normalized. May contain engine phoneme markup only where the
+    /// lexicon put it; user text never does (the normalizer escapes it).
+    pub text: &'a str,
+    pub voice: &'a VoiceId,
+    pub rate: Rate,
+    pub pitch: Pitch,
+}
+
+/// What a mark points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MarkKind {
+    Word,
+    Sentence,
+}
+
+/// A position reported by the engine while it spoke: where in the text, and when in the audio.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mark {
+    pub kind: MarkKind,
+    /// Byte offset into [`SynthRequest::text`].
+    pub text_start: usize,
+    /// Length in bytes of the marked text (0 when the engine does not say).
+    pub text_len: usize,
+    /// Position in the returned samples.
+    pub sample: u64,
+}
+
+/// The result of one synthesis.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Speech {
+    pub samples: Vec<i16>,
+    pub sample_rate: u32,
+    pub marks: Vec<Mark>,
+}
+
+/// A voice the engine offers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VoiceInfo {
+    pub id: VoiceId,
+    pub name: String,
+    pub language: String,
+    pub gender: Option<String>,
+}
+
+/// Why an engine could not speak.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The engine's library or program is not installed.
+    #[error("{what} is not available: {reason}\n  hint: {hint}")]
+    Missing {
+        what: String,
+        reason: String,
+        hint: String,
+    },
+    #[error("unknown voice {voice:?} (`narrate voices` lists the voices)")]
+    UnknownVoice { voice: String },
+    #[error("{engine} failed: {message}")]
+    Failed { engine: String, message: String },
+}
+
+/// A speech backend. See the module docs for the contract.
+pub trait Engine: Send {
+    /// Stable backend name, part of every cache key.
+    fn kind(&self) -> EngineKind;
+
+    /// Version of the engine (library version), part of every cache key.
+    fn version(&self) -> String;
+
+    /// Sample rate of everything [`Engine::synthesize`] returns.
+    fn sample_rate(&self) -> u32;
+
+    /// The voices this engine can speak with.
+    fn voices(&mut self) -> Result<Vec<VoiceInfo>, EngineError>;
+
+    /// Speak one request into PCM.
+    fn synthesize(&mut self, request: &SynthRequest<'_>) -> Result<Speech, EngineError>;
+}
+
+/// Opens the backend `kind`. The one place backends are registered.
+pub fn open(kind: EngineKind) -> Result<Box<dyn Engine>, EngineError> {
+    match kind {
+        EngineKind::Espeak => Ok(Box::new(espeak::Espeak::open()?)),
+    }
+}
