@@ -2,9 +2,19 @@
 //!
 //! The pipeline: [`text`] parses the script into paragraphs and sentences and rewrites them
 //! into speakable text; an [`engine`] speaks each sentence; [`audio`] joins sentences into
-//! one WAV per paragraph; [`output`] writes chapter listings and transcripts; [`render`]
-//! plans and runs the whole thing. [`run`] is the command-line entry point.
+//! one WAV per paragraph; [`output`] formats chapter listings and transcripts; [`render`]
+//! plans and runs the whole thing, incrementally. [`run`] is the command-line entry point.
 
+pub mod audio;
+pub mod cli;
+pub mod commands;
+pub mod config;
 pub mod engine;
+pub mod error;
 pub mod output;
+pub mod render;
+pub mod script;
 pub mod text;
+
+pub use commands::run;
+pub use error::{Error, Result};

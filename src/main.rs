@@ -1,1 +1,19 @@
-fn main() {}
+//! The `narrate` binary: parse arguments, run, print the error chain, exit with its code.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = <narrate::cli::Cli as clap::Parser>::parse();
+    match narrate::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("narrate: error: {err}");
+            let mut source = std::error::Error::source(&err);
+            while let Some(cause) = source {
+                eprintln!("  caused by: {cause}");
+                source = cause.source();
+            }
+            ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(1))
+        }
+    }
+}

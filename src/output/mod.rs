@@ -4,6 +4,8 @@
 //! paragraph files were played one after another. Each format is one [`Listing`]; they
 //! only format, they never touch the disk.
 
+pub mod naming;
+
 use std::time::Duration;
 
 /// The whole narration, as the listings see it.

@@ -1,0 +1,279 @@
+//! One function per command: turn settings into work and print what a person needs.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use crate::cli::{Cli, Command, RenderArgs, TextArgs, Verbosity, VoicesArgs};
+use crate::config::{self, ScriptSettings, Settings};
+use crate::engine::{self, EngineKind};
+use crate::error::{Error, InputError, Result};
+use crate::render::cache::EngineStamp;
+use crate::render::plan::Action;
+use crate::render::run::Report;
+use crate::render::{self, Summary};
+use crate::text::normalize::Lexicon;
+use crate::text::Document;
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        None => narrate(&cli.render),
+        Some(Command::Render(args)) => narrate(&args),
+        Some(Command::Plan(args)) => plan(&args),
+        Some(Command::Text(args)) => text(&args),
+        Some(Command::Voices(args)) => voices(&args),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = crate::cli::command();
+            clap_complete::generate(shell, &mut cmd, "narrate", &mut std::io::stdout());
+            Ok(())
+        }
+        Some(Command::Man) => {
+            let man = clap_mangen::Man::new(crate::cli::command());
+            man.render(&mut std::io::stdout())
+                .map_err(|e| Error::Other(e.into()))
+        }
+    }
+}
+
+fn report(v: &Verbosity) -> Report {
+    if v.quiet {
+        Report::Quiet
+    } else if v.verbose {
+        Report::Verbose
+    } else {
+        Report::Normal
+    }
+}
+
+/// Reads the lexicon named in the settings, or an empty one.
+fn load_lexicon(settings: &ScriptSettings) -> Result<Lexicon> {
+    let Some(path) = &settings.lexicon else {
+        return Ok(Lexicon::default());
+    };
+    let source = match std::fs::read_to_string(path) {
+        Ok(s) => s,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(InputError::NotFound { path: path.clone() }.into())
+        }
+        Err(source) => {
+            return Err(InputError::Read {
+                path: path.clone(),
+                source,
+            }
+            .into())
+        }
+    };
+    Ok(Lexicon::parse(&source, path).map_err(InputError::from)?)
+}
+
+/// Loads the script and says what was skipped.
+fn load_script(settings: &ScriptSettings, report: Report) -> Result<Document> {
+    let doc = crate::script::load(&settings.script)?;
+    if report == Report::Verbose {
+        for s in &doc.skipped {
+            eprintln!(
+                "skipped {}:{}: nothing to say in {:?}",
+                settings.script.display().display(),
+                s.line,
+                s.text
+            );
+        }
+    }
+    Ok(doc)
+}
+
+fn narrate(args: &RenderArgs) -> Result<()> {
+    let settings = config::settings(args)?;
+    if args.dump_config {
+        let text = toml::to_string_pretty(&settings).map_err(|e| Error::Other(e.into()))?;
+        print!("{text}");
+        return Ok(());
+    }
+    let report = report(&args.verbosity);
+    let doc = load_script(&settings.script, report)?;
+    let lexicon = load_lexicon(&settings.script)?;
+    let mut engine = engine::open(settings.script.voice.engine)?;
+
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&interrupted);
+    // A second Ctrl-C (or a handler already installed by an embedding program) falls back to
+    // the default: the temporary files then stay in .narrate/tmp and are cleared next run.
+    let _ = ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(crate::error::exit::INTERRUPTED);
+        }
+    });
+
+    let result = render::render(
+        &settings,
+        &doc,
+        &lexicon,
+        engine.as_mut(),
+        report,
+        &interrupted,
+    );
+    match &result {
+        Ok(summary) if report != Report::Quiet => {
+            eprintln!("{}", summary_line(summary, &settings));
+        }
+        _ => {}
+    }
+    result.map(|_| ())
+}
+
+/// `m:ss` or `h:mm:ss`.
+fn clock(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+/// The closing line of a run.
+pub fn summary_line(s: &Summary, settings: &Settings) -> String {
+    let wall = s.wall.as_secs_f64();
+    let speed = if wall > 0.0 {
+        format!("{:.0}x real time", s.audio.as_secs_f64() / wall)
+    } else {
+        "instant".to_owned()
+    };
+    let mut line = format!(
+        "narrated {} paragraphs, {} sentences: {} of audio in {:.1} s ({speed}) -> {}\n  \
+         {} sentence pieces synthesized, {} from the cache; {} files written, {} unchanged",
+        s.paragraphs,
+        s.sentences,
+        clock(s.audio),
+        wall,
+        settings.output.display(),
+        s.synthesized,
+        s.cached,
+        s.written,
+        s.kept,
+    );
+    if s.removed > 0 {
+        line.push_str(&format!(", {} removed", s.removed));
+    }
+    line
+}
+
+fn plan(args: &RenderArgs) -> Result<()> {
+    let settings = config::settings(args)?;
+    let doc = load_script(&settings.script, report(&args.verbosity))?;
+    let lexicon = load_lexicon(&settings.script)?;
+    let engine = engine::open(settings.script.voice.engine)?;
+    let stamp = EngineStamp {
+        version: engine.version(),
+        sample_rate: engine.sample_rate(),
+    };
+    let cache = crate::render::cache::Cache::new(
+        settings
+            .output
+            .join(crate::render::store::STATE_DIR)
+            .join("cache"),
+        settings
+            .output
+            .join(crate::render::store::STATE_DIR)
+            .join("tmp"),
+    );
+    let (plan, _) = render::run::prepare_plan(&settings, &doc, &lexicon, &stamp, &cache);
+    let mut out = std::io::stdout().lock();
+    let mut synth = 0;
+    for step in &plan.steps {
+        let p = &step.keyed.paragraph;
+        let what = match &step.action {
+            Action::Keep => "keep      ".to_owned(),
+            Action::Assemble => "assemble  ".to_owned(),
+            Action::Synthesize { sentences } => {
+                synth += sentences.len();
+                format!(
+                    "synthesize {} of {} sentences",
+                    sentences.len(),
+                    p.sentences.len()
+                )
+            }
+        };
+        let _ = writeln!(out, "{:>4}  {what}  {}  ({})", p.index, p.file, step.reason);
+        if let Action::Synthesize { sentences } = &step.action {
+            for &i in sentences {
+                let _ = writeln!(out, "        + {}", p.sentences[i].text);
+            }
+        }
+    }
+    for name in &plan.remove {
+        let _ = writeln!(out, "   -  remove    {name}  (paragraph gone)");
+    }
+    let _ = writeln!(
+        out,
+        "{} paragraphs: {} sentences to synthesize, {} files to remove",
+        plan.steps.len(),
+        synth,
+        plan.remove.len()
+    );
+    Ok(())
+}
+
+fn text(args: &TextArgs) -> Result<()> {
+    let (settings, _, _) = config::script_settings(&args.script)?;
+    let doc = load_script(&settings, report(&args.verbosity))?;
+    let lexicon = load_lexicon(&settings)?;
+    let paragraphs = crate::render::script::prepare(&doc, &lexicon);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        #[derive(serde::Serialize)]
+        struct Json<'a> {
+            paragraphs: &'a [crate::render::script::Paragraph],
+        }
+        let json = serde_json::to_string_pretty(&Json {
+            paragraphs: &paragraphs,
+        })
+        .map_err(|e| Error::Other(e.into()))?;
+        let _ = writeln!(out, "{json}");
+        return Ok(());
+    }
+    for p in &paragraphs {
+        let _ = writeln!(
+            out,
+            "{:>3}. {}  [{}, line {}]",
+            p.index, p.title, p.file, p.line
+        );
+        for s in &p.sentences {
+            let _ = writeln!(out, "     {}", s.text);
+            if s.speech != s.text {
+                let _ = writeln!(out, "       -> {}", s.speech);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn voices(args: &VoicesArgs) -> Result<()> {
+    let kind = args.engine.unwrap_or(EngineKind::Espeak);
+    let mut engine = engine::open(kind)?;
+    let voices = engine.voices()?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let json = serde_json::to_string_pretty(&voices).map_err(|e| Error::Other(e.into()))?;
+        let _ = writeln!(out, "{json}");
+        return Ok(());
+    }
+    let _ = writeln!(
+        out,
+        "{:<24} {:<12} {:<8} NAME",
+        "VOICE", "LANGUAGE", "GENDER"
+    );
+    for v in &voices {
+        let _ = writeln!(
+            out,
+            "{:<24} {:<12} {:<8} {}",
+            v.id,
+            v.language,
+            v.gender.as_deref().unwrap_or("-"),
+            v.name
+        );
+    }
+    let _ = writeln!(out, "{} voices ({kind})", voices.len());
+    Ok(())
+}

@@ -1,0 +1,284 @@
+//! Validated settings: defaults < narrate.toml < environment < flags.
+//!
+//! [`crate::cli`] holds raw arguments (environment variables arrive through clap's `env`,
+//! so they rank just below flags); this module reads `narrate.toml`, merges, validates and
+//! produces the typed [`Settings`] every other module uses.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cli::{RenderArgs, ScriptArgs};
+use crate::engine::{EngineKind, Pitch, Rate, VoiceId};
+use crate::error::InputError;
+
+/// The script narrate reads when given none.
+pub const DEFAULT_SCRIPT: &str = "script/essay.txt";
+/// The output folder narrate writes when given none.
+pub const DEFAULT_OUTPUT: &str = "output";
+/// Settings file looked for beside the script.
+pub const CONFIG_FILE: &str = "narrate.toml";
+/// Lexicon looked for beside the script.
+pub const LEXICON_FILE: &str = "lexicon.toml";
+
+/// `narrate.toml`: every key optional, unknown keys are errors.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FileConfig {
+    pub engine: Option<EngineKind>,
+    pub voice: Option<String>,
+    pub rate: Option<u32>,
+    pub pitch: Option<u32>,
+    /// Relative to the folder of narrate.toml.
+    pub output: Option<PathBuf>,
+    /// Relative to the folder of narrate.toml.
+    pub lexicon: Option<PathBuf>,
+    pub sentence_pause_ms: Option<u64>,
+    pub head_ms: Option<u64>,
+    pub tail_ms: Option<u64>,
+    pub title: Option<String>,
+    pub artist: Option<String>,
+}
+
+/// Where the script comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Source {
+    File(PathBuf),
+    Stdin,
+}
+
+impl Source {
+    /// Name used in messages.
+    pub fn display(&self) -> PathBuf {
+        match self {
+            Source::File(p) => p.clone(),
+            Source::Stdin => PathBuf::from("<stdin>"),
+        }
+    }
+
+    /// The folder holding the script (the current folder for stdin).
+    pub fn dir(&self) -> PathBuf {
+        match self {
+            Source::File(p) => match p.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => PathBuf::from("."),
+            },
+            Source::Stdin => PathBuf::from("."),
+        }
+    }
+}
+
+/// How to speak: every setting that changes the sound of a sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Voice {
+    pub engine: EngineKind,
+    pub voice: VoiceId,
+    pub rate: Rate,
+    pub pitch: Pitch,
+}
+
+/// Silence and fades around sentences and paragraphs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Layout {
+    #[serde(with = "millis")]
+    pub sentence_pause: Duration,
+    #[serde(with = "millis")]
+    pub head: Duration,
+    #[serde(with = "millis")]
+    pub tail: Duration,
+    #[serde(with = "millis")]
+    pub fade: Duration,
+}
+
+impl Default for Layout {
+    fn default() -> Layout {
+        Layout {
+            sentence_pause: Duration::from_millis(300),
+            head: Duration::from_millis(250),
+            tail: Duration::from_millis(600),
+            fade: Duration::from_millis(8),
+        }
+    }
+}
+
+/// Settings for reading a script.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ScriptSettings {
+    pub script: Source,
+    /// The lexicon file, if any (an explicit one must exist).
+    pub lexicon: Option<PathBuf>,
+    pub voice: Voice,
+    pub title: Option<String>,
+    pub artist: Option<String>,
+}
+
+/// Settings for a render.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Settings {
+    #[serde(flatten)]
+    pub script: ScriptSettings,
+    pub output: PathBuf,
+    pub layout: Layout,
+}
+
+mod millis {
+    use std::time::Duration;
+    pub fn serialize<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(d.as_millis() as u64)
+    }
+}
+
+/// Reads narrate.toml (explicit, or beside the script if present).
+fn load_file_config(
+    args: &ScriptArgs,
+    script: &Source,
+) -> Result<(FileConfig, PathBuf), InputError> {
+    let (path, explicit) = match &args.config {
+        Some(p) => (p.clone(), true),
+        None => (script.dir().join(CONFIG_FILE), false),
+    };
+    let base = path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+            return Ok((FileConfig::default(), base));
+        }
+        Err(e) => {
+            return Err(InputError::Config {
+                path,
+                message: format!("cannot read: {e}"),
+            })
+        }
+    };
+    let config: FileConfig = toml::from_str(&text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+        InputError::Config {
+            path: path.clone(),
+            message: match line {
+                Some(l) => format!("line {l}: {}", e.message()),
+                None => e.message().to_owned(),
+            },
+        }
+    })?;
+    Ok((config, base))
+}
+
+fn invalid(path: &Path, message: String) -> InputError {
+    InputError::Config {
+        path: path.to_path_buf(),
+        message,
+    }
+}
+
+/// Merges defaults, narrate.toml and arguments into script settings.
+pub fn script_settings(
+    args: &ScriptArgs,
+) -> Result<(ScriptSettings, FileConfig, PathBuf), InputError> {
+    let script = match &args.script {
+        Some(p) if p.as_os_str() == "-" => Source::Stdin,
+        Some(p) => Source::File(p.clone()),
+        None => Source::File(PathBuf::from(DEFAULT_SCRIPT)),
+    };
+    let (file, base) = load_file_config(args, &script)?;
+    let origin = args
+        .config
+        .clone()
+        .unwrap_or_else(|| script.dir().join(CONFIG_FILE));
+
+    let rate = args.rate.or(file.rate).unwrap_or(175);
+    if !(80..=450).contains(&rate) {
+        return Err(invalid(
+            &origin,
+            format!("rate {rate} is outside 80-450 words per minute"),
+        ));
+    }
+    let pitch = args.pitch.or(file.pitch).unwrap_or(50);
+    if pitch > 100 {
+        return Err(invalid(&origin, format!("pitch {pitch} is outside 0-100")));
+    }
+    let voice = args
+        .voice
+        .clone()
+        .or_else(|| file.voice.clone())
+        .unwrap_or_else(|| "en-us".to_owned());
+    if voice.trim().is_empty() {
+        return Err(invalid(&origin, "voice is empty".to_owned()));
+    }
+
+    let lexicon = if args.no_lexicon {
+        None
+    } else if let Some(p) = &args.lexicon {
+        Some(p.clone())
+    } else if let Some(p) = &file.lexicon {
+        Some(base.join(p))
+    } else {
+        let beside = script.dir().join(LEXICON_FILE);
+        beside.is_file().then_some(beside)
+    };
+
+    let settings = ScriptSettings {
+        script,
+        lexicon,
+        voice: Voice {
+            engine: args.engine.or(file.engine).unwrap_or(EngineKind::Espeak),
+            voice: VoiceId(voice),
+            rate: Rate(rate),
+            pitch: Pitch(pitch),
+        },
+        title: file.title.clone(),
+        artist: file.artist.clone(),
+    };
+    Ok((settings, file, base))
+}
+
+/// Merges defaults, narrate.toml and arguments into render settings.
+pub fn settings(args: &RenderArgs) -> Result<Settings, InputError> {
+    let (script, file, base) = script_settings(&args.script)?;
+    let defaults = Layout::default();
+    let ms = |flag: Option<u64>, file: Option<u64>, default: Duration| {
+        flag.or(file).map(Duration::from_millis).unwrap_or(default)
+    };
+    let layout = Layout {
+        sentence_pause: ms(
+            args.sentence_pause,
+            file.sentence_pause_ms,
+            defaults.sentence_pause,
+        ),
+        head: ms(args.head, file.head_ms, defaults.head),
+        tail: ms(args.tail, file.tail_ms, defaults.tail),
+        fade: defaults.fade,
+    };
+    for (name, d) in [
+        ("sentence pause", layout.sentence_pause),
+        ("head", layout.head),
+        ("tail", layout.tail),
+    ] {
+        if d > Duration::from_secs(10) {
+            return Err(InputError::Config {
+                path: script.script.display(),
+                message: format!("{name} of {} ms is longer than 10 s", d.as_millis()),
+            });
+        }
+    }
+    let output = match (&args.output, &file.output) {
+        (Some(o), _) => o.clone(),
+        (None, Some(o)) => base.join(o),
+        (None, None) => PathBuf::from(DEFAULT_OUTPUT),
+    };
+    Ok(Settings {
+        script,
+        output,
+        layout,
+    })
+}

@@ -1,0 +1,114 @@
+//! Errors and the exit code of each class of failure.
+//!
+//! Library errors carry the file, line or paragraph they are about and their `#[source]`;
+//! `main` prints the chain and exits with [`Error::exit_code`]. The codes are part of the
+//! command-line interface and documented in the README.
+
+use std::path::PathBuf;
+
+use crate::engine::EngineError;
+use crate::text::normalize::LexiconError;
+
+/// Documented exit codes.
+pub mod exit {
+    /// Everything was narrated.
+    pub const OK: i32 = 0;
+    /// An unexpected failure (a bug, or an I/O error narrate did not foresee).
+    pub const FAILURE: i32 = 1;
+    /// Bad command-line usage (clap's own code).
+    pub const USAGE: i32 = 2;
+    /// The script, lexicon or `narrate.toml` cannot be used (missing, a directory, not
+    /// UTF-8, binary, malformed, nothing to say).
+    pub const INPUT: i32 = 3;
+    /// The speech engine is missing or refused the settings (unknown voice).
+    pub const ENGINE: i32 = 4;
+    /// Some paragraphs failed to synthesize; the others were written.
+    pub const PARTIAL: i32 = 5;
+    /// The output folder cannot be written.
+    pub const OUTPUT: i32 = 6;
+    /// Another narrate is writing the same output folder.
+    pub const LOCKED: i32 = 7;
+    /// Stopped by Ctrl-C (128 + SIGINT).
+    pub const INTERRUPTED: i32 = 130;
+}
+
+/// Why a script could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{path}: no such file")]
+    NotFound { path: PathBuf },
+    #[error("{path}: is a directory, not a script")]
+    Directory { path: PathBuf },
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}: not valid UTF-8 (byte offset {offset}); save the script as UTF-8")]
+    NotUtf8 {
+        path: PathBuf,
+        line: usize,
+        offset: usize,
+    },
+    #[error("{path}: looks like a binary file (NUL byte at offset {offset}), not a text script")]
+    Binary { path: PathBuf, offset: usize },
+    #[error("{path}: nothing to narrate (no paragraph has a letter or digit)")]
+    NothingSpeakable { path: PathBuf },
+    #[error(transparent)]
+    Lexicon(#[from] LexiconError),
+    #[error("{path}: {message}")]
+    Config { path: PathBuf, message: String },
+}
+
+/// Everything that can stop a narrate command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    #[error("{count} of {total} paragraphs failed; the others were written")]
+    Partial { count: usize, total: usize },
+    #[error("{path}: {action}: {source}")]
+    Output {
+        path: PathBuf,
+        action: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "{path}: another narrate is writing this output folder (lock held); wait for it or stop it"
+    )]
+    Locked { path: PathBuf },
+    #[error("interrupted; files already written are complete, nothing is half-written")]
+    Interrupted,
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl Error {
+    /// The documented exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Input(_) => exit::INPUT,
+            Error::Engine(_) => exit::ENGINE,
+            Error::Partial { .. } => exit::PARTIAL,
+            Error::Output { .. } => exit::OUTPUT,
+            Error::Locked { .. } => exit::LOCKED,
+            Error::Interrupted => exit::INTERRUPTED,
+            Error::Other(_) => exit::FAILURE,
+        }
+    }
+
+    /// An output-folder I/O error.
+    pub fn output(path: impl Into<PathBuf>, action: &'static str, source: std::io::Error) -> Error {
+        Error::Output {
+            path: path.into(),
+            action,
+            source,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

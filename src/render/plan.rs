@@ -1,0 +1,177 @@
+//! Deciding what a run must do, without doing any of it.
+//!
+//! Given the prepared paragraphs, the settings that shape their sound, the last manifest and
+//! a way to ask whether the cache holds a key, [`plan`] says for each paragraph whether its
+//! file is kept as it is, assembled from cached sentences, or needs synthesis (and which
+//! sentences), and which old files to remove. No I/O happens here, so every rebuild rule is
+//! testable with plain values.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::cache::{EngineStamp, Key};
+use super::manifest::Manifest;
+use super::script::Paragraph;
+use crate::config::{Layout, Voice};
+
+/// Bumped whenever the way a paragraph file is assembled changes.
+const PARAGRAPH_FORMAT: u32 = 1;
+
+/// A paragraph with the cache key of every piece it speaks.
+#[derive(Clone, Debug)]
+pub struct Keyed {
+    pub paragraph: Paragraph,
+    /// Per sentence, per piece.
+    pub keys: Vec<Vec<Key>>,
+    /// Hash of everything that goes into the paragraph file.
+    pub hash: String,
+}
+
+/// Computes keys and the paragraph hash.
+pub fn key(paragraph: Paragraph, voice: &Voice, stamp: &EngineStamp, layout: &Layout) -> Keyed {
+    let keys: Vec<Vec<Key>> = paragraph
+        .sentences
+        .iter()
+        .map(|s| s.pieces.iter().map(|p| Key::new(voice, stamp, p)).collect())
+        .collect();
+    #[derive(Serialize)]
+    struct HashInput<'a> {
+        format: u32,
+        keys: &'a [Vec<Key>],
+        layout: &'a Layout,
+        sample_rate: u32,
+    }
+    let input = HashInput {
+        format: PARAGRAPH_FORMAT,
+        keys: &keys,
+        layout,
+        sample_rate: stamp.sample_rate,
+    };
+    let bytes = serde_json::to_vec(&input).expect("keys and numbers serialize");
+    Keyed {
+        paragraph,
+        keys,
+        hash: blake3::hash(&bytes).to_hex().to_string(),
+    }
+}
+
+/// What happens to one paragraph.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "action")]
+pub enum Action {
+    /// The file on disk is exactly what this run would write: leave it alone.
+    Keep,
+    /// Every sentence is cached: write the file from the cache.
+    Assemble,
+    /// Some sentences must be spoken; their indexes (0-based) within the paragraph.
+    Synthesize { sentences: Vec<usize> },
+}
+
+/// The decision for one paragraph.
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub keyed: Keyed,
+    pub action: Action,
+    /// Why, in a few words, for `narrate plan`.
+    pub reason: &'static str,
+}
+
+/// A whole run.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub steps: Vec<Step>,
+    /// Files narrate wrote before that this run no longer produces.
+    pub remove: Vec<String>,
+}
+
+impl Plan {
+    /// Pieces that will be synthesized.
+    pub fn pieces_to_synthesize(&self) -> usize {
+        self.steps
+            .iter()
+            .map(|s| match &s.action {
+                Action::Synthesize { sentences } => sentences
+                    .iter()
+                    .map(|&i| s.keyed.keys[i].len())
+                    .sum::<usize>(),
+                _ => 0,
+            })
+            .sum()
+    }
+}
+
+/// Plans a run. `cached` says whether the cache holds a key; `on_disk` whether a file of the
+/// output folder exists; `owned` lists files narrate wrote earlier (manifest and journal).
+pub fn plan(
+    paragraphs: Vec<Keyed>,
+    previous: Option<&Manifest>,
+    owned: &HashSet<String>,
+    cached: &dyn Fn(&Key) -> bool,
+    on_disk: &dyn Fn(&str) -> bool,
+) -> Plan {
+    let before: HashMap<&str, &str> = previous
+        .map(|m| {
+            m.paragraphs
+                .iter()
+                .map(|p| (p.file.as_str(), p.hash.as_str()))
+                .collect()
+        })
+        .unwrap_or_default();
+    // A sentence repeated within this run is synthesized once, by its first paragraph.
+    let mut first_seen: HashSet<Key> = HashSet::new();
+    let mut steps = Vec::with_capacity(paragraphs.len());
+    for keyed in paragraphs {
+        let unchanged = before.get(keyed.paragraph.file.as_str()) == Some(&keyed.hash.as_str());
+        if unchanged && on_disk(&keyed.paragraph.file) {
+            steps.push(Step {
+                keyed,
+                action: Action::Keep,
+                reason: "unchanged",
+            });
+            continue;
+        }
+        let mut missing = Vec::new();
+        for (i, keys) in keyed.keys.iter().enumerate() {
+            let mut needed = false;
+            for k in keys {
+                if !cached(k) && first_seen.insert(k.clone()) {
+                    needed = true;
+                }
+            }
+            if needed {
+                missing.push(i);
+            }
+        }
+        let reason = if unchanged {
+            "file missing"
+        } else if before.values().any(|h| *h == keyed.hash) {
+            "renumbered"
+        } else if before.contains_key(keyed.paragraph.file.as_str()) {
+            "changed"
+        } else {
+            "new"
+        };
+        let action = if missing.is_empty() {
+            Action::Assemble
+        } else {
+            Action::Synthesize { sentences: missing }
+        };
+        steps.push(Step {
+            keyed,
+            action,
+            reason,
+        });
+    }
+    let produced: HashSet<&str> = steps
+        .iter()
+        .map(|s| s.keyed.paragraph.file.as_str())
+        .collect();
+    let mut remove: Vec<String> = owned
+        .iter()
+        .filter(|f| !produced.contains(f.as_str()) && on_disk(f))
+        .cloned()
+        .collect();
+    remove.sort();
+    Plan { steps, remove }
+}

@@ -1,0 +1,301 @@
+//! Carrying out a plan: one paragraph at a time, so memory does not grow with the script.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::cache::{Cache, EngineStamp, Lookup};
+use super::manifest::{self, Manifest, ParagraphEntry, SentenceEntry};
+use super::plan::{self, Action, Keyed, Plan};
+use super::store::{self, Store};
+use crate::audio::{self, Pcm};
+use crate::config::{Layout, Settings};
+use crate::engine::{Engine, SynthRequest};
+use crate::error::{Error, Result};
+use crate::output;
+use crate::text::normalize::Lexicon;
+
+/// What a run did.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub paragraphs: usize,
+    pub sentences: usize,
+    /// Length of all paragraph files together.
+    pub audio: Duration,
+    pub wall: Duration,
+    /// Engine requests made.
+    pub synthesized: usize,
+    /// Pieces taken from the cache.
+    pub cached: usize,
+    /// Paragraph files left untouched.
+    pub kept: usize,
+    /// Paragraph files written.
+    pub written: usize,
+    /// Old paragraph files removed.
+    pub removed: usize,
+    /// Paragraphs that failed, with why.
+    pub failed: Vec<(usize, String)>,
+}
+
+/// How the run reports progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Report {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// The keyed paragraphs and plan for `settings`, reading the output folder but writing
+/// nothing.
+pub fn prepare_plan(
+    settings: &Settings,
+    doc: &crate::text::Document,
+    lexicon: &Lexicon,
+    stamp: &EngineStamp,
+    cache: &Cache,
+) -> (Plan, Option<Manifest>) {
+    let previous = Manifest::load(&store::manifest_path(&settings.output));
+    let owned = store::owned_files(&settings.output, previous.as_ref());
+    let keyed: Vec<Keyed> = super::script::prepare(doc, lexicon)
+        .into_iter()
+        .map(|p| plan::key(p, &settings.script.voice, stamp, &settings.layout))
+        .collect();
+    let out = settings.output.clone();
+    let plan = plan::plan(
+        keyed,
+        previous.as_ref(),
+        &owned,
+        &|k| cache.contains(k),
+        &|f| out.join(f).is_file(),
+    );
+    (plan, previous)
+}
+
+/// Narrates `doc` into the output folder.
+pub fn render(
+    settings: &Settings,
+    doc: &crate::text::Document,
+    lexicon: &Lexicon,
+    engine: &mut dyn Engine,
+    report: Report,
+    interrupted: &AtomicBool,
+) -> Result<Summary> {
+    let started = Instant::now();
+    let mut store = Store::open(&settings.output)?;
+    let cache = store.cache();
+    let stamp = EngineStamp {
+        version: engine.version(),
+        sample_rate: engine.sample_rate(),
+    };
+    let (plan, previous) = prepare_plan(settings, doc, lexicon, &stamp, &cache);
+    let rate = stamp.sample_rate;
+
+    let progress = progress_bar(report, plan.pieces_to_synthesize());
+    let mut summary = Summary::default();
+    let mut entries = Vec::with_capacity(plan.steps.len());
+    let previous_entries: std::collections::HashMap<&str, &ParagraphEntry> = previous
+        .iter()
+        .flat_map(|m| m.paragraphs.iter().map(|p| (p.file.as_str(), p)))
+        .collect();
+
+    for step in &plan.steps {
+        if interrupted.load(Ordering::SeqCst) {
+            return Err(Error::Interrupted);
+        }
+        let p = &step.keyed.paragraph;
+        summary.sentences += p.sentences.len();
+        if step.action == Action::Keep {
+            let old = previous_entries
+                .get(p.file.as_str())
+                .expect("a kept paragraph is in the previous manifest");
+            let mut entry = (*old).clone();
+            entry.index = p.index;
+            entry.title = p.title.clone();
+            summary.kept += 1;
+            summary.audio += audio::duration(entry.frames, rate);
+            entries.push(entry);
+            continue;
+        }
+        match assemble(
+            &step.keyed,
+            &settings.layout,
+            engine,
+            &cache,
+            &settings.script.voice,
+            rate,
+            &progress,
+            &mut summary,
+            interrupted,
+        ) {
+            Ok((pcm, sentences)) => {
+                store.journal(&p.file)?;
+                let path = store.out().join(&p.file);
+                audio::wav::write(&path, &store.tmp(), &pcm)
+                    .map_err(|e| Error::output(&path, "cannot write", e))?;
+                if report == Report::Verbose {
+                    progress.println(format!("wrote {} ({})", p.file, step.reason));
+                }
+                summary.written += 1;
+                summary.audio += pcm.duration();
+                entries.push(ParagraphEntry {
+                    index: p.index,
+                    file: p.file.clone(),
+                    title: p.title.clone(),
+                    hash: step.keyed.hash.clone(),
+                    frames: pcm.frames(),
+                    sentences,
+                });
+            }
+            Err(Error::Interrupted) => return Err(Error::Interrupted),
+            Err(e @ Error::Engine(crate::engine::EngineError::UnknownVoice { .. })) => {
+                return Err(e)
+            }
+            Err(e) => {
+                progress.println(format!(
+                    "error: paragraph {} (line {}): {e}",
+                    p.index, p.line
+                ));
+                summary.failed.push((p.index, e.to_string()));
+            }
+        }
+    }
+    progress.finish_and_clear();
+
+    for name in &plan.remove {
+        store.remove(name)?;
+        summary.removed += 1;
+    }
+    let manifest = Manifest {
+        format: manifest::FORMAT,
+        generator: format!("narrate {}", env!("CARGO_PKG_VERSION")),
+        title: program_title(settings, doc),
+        sample_rate: rate,
+        paragraphs: entries,
+    };
+    write_listings(&store, &manifest)?;
+    store.commit(&manifest)?;
+
+    summary.paragraphs = plan.steps.len();
+    summary.wall = started.elapsed();
+    if !summary.failed.is_empty() {
+        return Err(Error::Partial {
+            count: summary.failed.len(),
+            total: summary.paragraphs,
+        });
+    }
+    Ok(summary)
+}
+
+/// The program title: settings, front matter, else the script's file stem.
+pub fn program_title(settings: &Settings, doc: &crate::text::Document) -> String {
+    settings
+        .script
+        .title
+        .clone()
+        .or_else(|| doc.title.clone())
+        .or_else(|| match &settings.script.script {
+            crate::config::Source::File(p) => {
+                p.file_stem().map(|s| s.to_string_lossy().into_owned())
+            }
+            crate::config::Source::Stdin => None,
+        })
+        .unwrap_or_else(|| "narration".to_owned())
+}
+
+/// Writes every listing whose content changed.
+fn write_listings(store: &Store, manifest: &Manifest) -> Result<()> {
+    let program = manifest.program();
+    for listing in output::all() {
+        let text = listing.render(&program);
+        let path = store.out().join(listing.file_name());
+        if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
+            continue;
+        }
+        store.write(listing.file_name(), text.as_bytes())?;
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)] // the pieces of one paragraph job; a struct would only rename them
+fn assemble(
+    keyed: &Keyed,
+    layout: &Layout,
+    engine: &mut dyn Engine,
+    cache: &Cache,
+    voice: &crate::config::Voice,
+    rate: u32,
+    progress: &ProgressBar,
+    summary: &mut Summary,
+    interrupted: &AtomicBool,
+) -> Result<(Pcm, Vec<SentenceEntry>)> {
+    let mut pcm = Pcm::new(rate);
+    pcm.push_silence(layout.head);
+    let mut entries = Vec::with_capacity(keyed.paragraph.sentences.len());
+    for (sentence, keys) in keyed.paragraph.sentences.iter().zip(&keyed.keys) {
+        let start = pcm.frames();
+        for (i, (piece, key)) in sentence.pieces.iter().zip(keys).enumerate() {
+            if interrupted.load(Ordering::SeqCst) {
+                return Err(Error::Interrupted);
+            }
+            let samples = match cache.get(key, rate) {
+                Lookup::Hit(samples) => {
+                    summary.cached += 1;
+                    samples
+                }
+                Lookup::Miss => {
+                    let speech = engine.synthesize(&SynthRequest {
+                        text: piece,
+                        voice: &voice.voice,
+                        rate: voice.rate,
+                        pitch: voice.pitch,
+                    })?;
+                    if speech.sample_rate != rate {
+                        return Err(Error::Other(anyhow::anyhow!(
+                            "engine returned {} Hz, expected {rate} Hz",
+                            speech.sample_rate
+                        )));
+                    }
+                    cache
+                        .put(key, &speech.samples, rate)
+                        .map_err(|e| Error::output(cache.dir(), "cannot write cache entry", e))?;
+                    summary.synthesized += 1;
+                    progress.inc(1);
+                    speech.samples
+                }
+            };
+            if i > 0 {
+                // Pieces of one long sentence: a short breath, not a sentence pause.
+                pcm.push_silence(layout.sentence_pause / 3);
+            }
+            pcm.push_speech(&samples, layout.fade);
+        }
+        entries.push(SentenceEntry {
+            text: sentence.text.clone(),
+            speech: sentence.speech.clone(),
+            keys: keys.clone(),
+            start,
+            end: pcm.frames(),
+        });
+        pcm.push_silence(layout.sentence_pause);
+    }
+    // The last sentence's pause is replaced by the paragraph tail.
+    let pause = audio::frames(layout.sentence_pause, rate) as usize;
+    if !entries.is_empty() {
+        pcm.samples.truncate(pcm.samples.len() - pause);
+    }
+    pcm.push_silence(layout.tail);
+    Ok((pcm, entries))
+}
+
+fn progress_bar(report: Report, total: usize) -> ProgressBar {
+    if report == Report::Quiet || total == 0 {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} speaking {pos}/{len} sentences {wide_bar} {eta}")
+            .expect("the template is valid"),
+    );
+    bar
+}
