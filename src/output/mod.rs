@@ -2,9 +2,16 @@
 //!
 //! A chapter is a paragraph file. Times are positions in the whole program, as if the
 //! paragraph files were played one after another. Each format is one [`Listing`]; they
-//! only format, they never touch the disk.
+//! only format, they never touch the disk. One file per format, so each stays small and
+//! its quirks (escaping, rounding, limits) are documented where they are handled; all
+//! times go through [`fmt`] so every listing agrees to the millisecond.
+
+pub mod fmt;
+mod naming;
 
 use std::time::Duration;
+
+pub use naming::{file_name, slug, title_from_text};
 
 /// The whole narration, as the listings see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,15 +51,32 @@ pub struct Cue {
     pub end: Duration,
 }
 
-/// One listing format. (stub: being written)
+/// One listing format.
+///
+/// `render` is pure and total: any [`Program`] gives a well-formed file. Titles and cue
+/// texts are put on one line ([`fmt::one_line`]) and escaped as the format requires.
 pub trait Listing {
     /// File name in the output folder.
     fn file_name(&self) -> &'static str;
-    /// The file's whole content.
+    /// Who reads it, in a few words (for `--help` and the README).
+    fn description(&self) -> &'static str;
+    /// The file's whole content: UTF-8, LF line ends, ending with a newline.
     fn render(&self, program: &Program) -> String;
 }
 
 /// Every listing narrate writes, in the order they are written.
 pub fn all() -> Vec<Box<dyn Listing>> {
     Vec::new()
+}
+
+impl Program {
+    /// End of the last chapter (zero without chapters).
+    pub fn end(&self) -> Duration {
+        self.chapters.last().map_or(Duration::ZERO, Chapter::end)
+    }
+
+    /// Every sentence cue, chapter after chapter.
+    pub fn cues(&self) -> impl Iterator<Item = &Cue> {
+        self.chapters.iter().flat_map(|c| c.cues.iter())
+    }
 }
