@@ -2,11 +2,32 @@
 //!
 //! A chapter is a paragraph file. Times are positions in the whole program, as if the
 //! paragraph files were played one after another. Each format is one [`Listing`]; they
-//! only format, they never touch the disk.
+//! only format, they never touch the disk. One file per format, so each stays small and
+//! its quirks (escaping, rounding, limits) are documented where they are handled; all
+//! times go through [`fmt`] so every listing agrees to the millisecond.
 
+mod cue;
+mod ffmetadata;
+#[cfg(test)]
+mod fixture;
+pub mod fmt;
+mod json;
+mod m3u8;
 pub mod naming;
+mod srt;
+mod txt;
+mod vtt;
 
 use std::time::Duration;
+
+pub use cue::CueSheet;
+pub use ffmetadata::FfMetadata;
+pub use json::JsonChapters;
+pub use m3u8::Playlist;
+pub use naming::{file_name, slug, title_from_text};
+pub use srt::SubRip;
+pub use txt::ChapterTable;
+pub use vtt::WebVtt;
 
 /// The whole narration, as the listings see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,15 +67,78 @@ pub struct Cue {
     pub end: Duration,
 }
 
-/// One listing format. (stub: being written)
+/// One listing format.
+///
+/// `render` is pure and total: any [`Program`] gives a well-formed file. Titles and cue
+/// texts are put on one line ([`fmt::one_line`]) and escaped as the format requires.
 pub trait Listing {
     /// File name in the output folder.
     fn file_name(&self) -> &'static str;
-    /// The file's whole content.
+    /// Who reads it, in a few words (for `--help` and the README).
+    fn description(&self) -> &'static str;
+    /// The file's whole content: UTF-8, LF line ends, ending with a newline.
     fn render(&self, program: &Program) -> String;
 }
 
 /// Every listing narrate writes, in the order they are written.
 pub fn all() -> Vec<Box<dyn Listing>> {
-    Vec::new()
+    vec![
+        Box::new(ChapterTable),
+        Box::new(Playlist),
+        Box::new(JsonChapters),
+        Box::new(CueSheet),
+        Box::new(FfMetadata),
+        Box::new(WebVtt),
+        Box::new(SubRip),
+    ]
+}
+
+impl Program {
+    /// End of the last chapter (zero without chapters).
+    pub fn end(&self) -> Duration {
+        self.chapters.last().map_or(Duration::ZERO, Chapter::end)
+    }
+
+    /// Every sentence cue, chapter after chapter.
+    pub fn cues(&self) -> impl Iterator<Item = &Cue> {
+        self.chapters.iter().flat_map(|c| c.cues.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listing_has_its_own_file_name() {
+        let mut names: Vec<&str> = all().iter().map(|l| l.file_name()).collect();
+        let count = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), count);
+        assert_eq!(count, 7);
+    }
+
+    #[test]
+    fn every_listing_renders_an_empty_program() {
+        let program = Program {
+            title: String::new(),
+            chapters: Vec::new(),
+        };
+        for listing in all() {
+            let text = listing.render(&program);
+            assert!(text.ends_with('\n'), "{}", listing.file_name());
+            assert!(!listing.description().is_empty());
+        }
+    }
+
+    #[test]
+    fn every_listing_ends_lines_with_lf_only() {
+        let program = fixture::program();
+        for listing in all() {
+            let text = listing.render(&program);
+            assert!(!text.contains('\r'), "{}", listing.file_name());
+            assert!(text.ends_with('\n'), "{}", listing.file_name());
+        }
+    }
 }

@@ -1,0 +1,122 @@
+//! `chapters.cue`: a CUE sheet, one `FILE` per paragraph, for players and rippers that
+//! read cue sheets (foobar2000, VLC, Kodi, CD burners).
+//!
+//! CUE times count CD frames of 1/75 s, too coarse for the millisecond promise, and
+//! every track here starts at `INDEX 01 00:00:00` of its own file anyway. So each track
+//! also carries `REM START <seconds>` (its place in the whole program) and
+//! `REM DURATION <seconds>` (its file's length), both with three decimals; players
+//! ignore `REM` lines or show them as tags. CUE has no escapes: a double quote in a
+//! title becomes `'`. The sheet is UTF-8 without a byte-order mark. The format allows
+//! 99 tracks; past that the numbers go on (`TRACK 100`) and strict readers may refuse.
+
+use super::{fmt, Listing, Program};
+
+/// A CUE sheet over the paragraph files.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CueSheet;
+
+/// Written as `PERFORMER`: the voice is narrate's.
+const PERFORMER: &str = "narrate";
+
+impl Listing for CueSheet {
+    fn file_name(&self) -> &'static str {
+        "chapters.cue"
+    }
+
+    fn description(&self) -> &'static str {
+        "CUE sheet for cue-aware players and burners (foobar2000, VLC, Kodi)"
+    }
+
+    fn render(&self, program: &Program) -> String {
+        let mut out = String::from(
+            "REM COMMENT \"START and DURATION are exact seconds; INDEX counts 1/75 s\"\n",
+        );
+        out.push_str(&format!("PERFORMER {}\n", quoted(PERFORMER)));
+        out.push_str(&format!("TITLE {}\n", quoted(&program.title)));
+        for chapter in &program.chapters {
+            let (start, end) = fmt::span(chapter);
+            out.push_str(&format!(
+                "FILE {} WAVE\n  TRACK {:02} AUDIO\n    TITLE {}\n    PERFORMER {}\n    \
+                 REM START {}\n    REM DURATION {}\n    INDEX 01 00:00:00\n",
+                quoted(&chapter.file),
+                chapter.index,
+                quoted(&chapter.title),
+                quoted(PERFORMER),
+                fmt::seconds(start),
+                fmt::seconds(end - start),
+            ));
+        }
+        out
+    }
+}
+
+/// `text` on one line in double quotes, its own double quotes turned into `'`.
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", fmt::one_line(text).replace('"', "'"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture;
+    use super::*;
+
+    #[test]
+    fn snapshot() {
+        insta::assert_snapshot!(CueSheet.render(&fixture::program()));
+    }
+
+    fn parse_ms(text: &str) -> u64 {
+        let (whole, frac) = text.split_once('.').expect("seconds with decimals");
+        assert_eq!(frac.len(), 3, "{text}");
+        format!("{whole}{frac}").parse().expect("seconds")
+    }
+
+    /// Every track as (file, number, title, start ms, duration ms).
+    fn parse(text: &str) -> Vec<(String, usize, String, u64, u64)> {
+        let mut tracks = Vec::new();
+        let mut file = String::new();
+        for line in text.lines() {
+            let line = line.trim();
+            let quoted = || line.split('"').nth(1).unwrap_or("").to_owned();
+            if line.starts_with("FILE ") {
+                assert!(line.ends_with(" WAVE"), "{line}");
+                file = quoted();
+            } else if let Some(rest) = line.strip_prefix("TRACK ") {
+                let number = rest.trim_end_matches(" AUDIO").parse().expect("a number");
+                tracks.push((file.clone(), number, String::new(), 0, 0));
+            } else if let Some(track) = tracks.last_mut() {
+                if line.starts_with("TITLE ") {
+                    track.2 = quoted();
+                } else if let Some(start) = line.strip_prefix("REM START ") {
+                    track.3 = parse_ms(start);
+                } else if let Some(duration) = line.strip_prefix("REM DURATION ") {
+                    track.4 = parse_ms(duration);
+                }
+            }
+        }
+        tracks
+    }
+
+    #[test]
+    fn round_trips_to_the_millisecond() {
+        let program = fixture::program();
+        let text = CueSheet.render(&program);
+        let tracks = parse(&text);
+        assert_eq!(tracks.len(), program.chapters.len());
+        for (track, chapter) in tracks.iter().zip(&program.chapters) {
+            assert_eq!(track.0, chapter.file);
+            assert_eq!(track.1, chapter.index);
+            assert_eq!(track.2, fmt::one_line(&chapter.title).replace('"', "'"));
+            assert_eq!(track.3, fmt::millis(chapter.start));
+            assert_eq!(track.4, fmt::millis(chapter.duration));
+        }
+    }
+
+    #[test]
+    fn every_quoted_field_has_exactly_two_quotes() {
+        let text = CueSheet.render(&fixture::program());
+        for line in text.lines().filter(|l| l.contains('"')) {
+            assert_eq!(line.matches('"').count(), 2, "{line}");
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! `chapters.ffmetadata`: ffmpeg's metadata file, to put chapters into a joined file:
+//! `ffmpeg -f concat -i list.txt -i chapters.ffmetadata -map_metadata 1 -map_chapters 1
+//! narration.m4a`.
+//!
+//! Chapters use `TIMEBASE=1/1000`, so `START` and `END` are exact milliseconds; `END`
+//! is `START` plus the file's length. In keys and values ffmpeg reads `=`, `;`, `#`,
+//! `\` and newline literally only after a backslash, so those are escaped.
+
+use super::{fmt, Listing, Program};
+
+/// ffmpeg's `FFMETADATA1` with one `[CHAPTER]` per paragraph.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FfMetadata;
+
+impl Listing for FfMetadata {
+    fn file_name(&self) -> &'static str {
+        "chapters.ffmetadata"
+    }
+
+    fn description(&self) -> &'static str {
+        "ffmpeg metadata, to add chapters to a joined file (ffmpeg -map_chapters)"
+    }
+
+    fn render(&self, program: &Program) -> String {
+        let mut out = String::from(";FFMETADATA1\n");
+        let title = fmt::one_line(&program.title);
+        if !title.is_empty() {
+            out.push_str(&format!("title={}\n", escape(&title)));
+        }
+        for chapter in &program.chapters {
+            let (start, end) = fmt::span(chapter);
+            out.push_str(&format!(
+                "\n[CHAPTER]\nTIMEBASE=1/1000\nSTART={start}\nEND={end}\ntitle={}\n",
+                escape(&fmt::one_line(&chapter.title)),
+            ));
+        }
+        out
+    }
+}
+
+/// A backslash before each of `=`, `;`, `#`, `\` and newline.
+pub fn escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if matches!(c, '=' | ';' | '#' | '\\' | '\n') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture;
+    use super::*;
+
+    #[test]
+    fn snapshot() {
+        insta::assert_snapshot!(FfMetadata.render(&fixture::program()));
+    }
+
+    /// Splits `key=value` at the first unescaped `=` and unescapes the value, as ffmpeg.
+    fn key_value(line: &str) -> Option<(String, String)> {
+        let mut key = String::new();
+        let mut value = String::new();
+        let mut in_value = false;
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            let c = match c {
+                '\\' => chars.next()?,
+                '=' if !in_value => {
+                    in_value = true;
+                    continue;
+                }
+                c => c,
+            };
+            if in_value { &mut value } else { &mut key }.push(c);
+        }
+        in_value.then_some((key, value))
+    }
+
+    /// Every chapter as (timebase, start, end, title).
+    fn parse(text: &str) -> Vec<(String, u64, u64, String)> {
+        let mut chapters = Vec::new();
+        assert!(text.starts_with(";FFMETADATA1\n"));
+        for line in text.lines().skip(1) {
+            if line == "[CHAPTER]" {
+                chapters.push((String::new(), 0, 0, String::new()));
+                continue;
+            }
+            let Some(chapter) = chapters.last_mut() else {
+                continue;
+            };
+            match key_value(line) {
+                Some((k, v)) if k == "TIMEBASE" => chapter.0 = v,
+                Some((k, v)) if k == "START" => chapter.1 = v.parse().expect("ms"),
+                Some((k, v)) if k == "END" => chapter.2 = v.parse().expect("ms"),
+                Some((k, v)) if k == "title" => chapter.3 = v,
+                _ => {}
+            }
+        }
+        chapters
+    }
+
+    #[test]
+    fn round_trips_to_the_millisecond() {
+        let program = fixture::program();
+        let text = FfMetadata.render(&program);
+        let chapters = parse(&text);
+        assert_eq!(chapters.len(), program.chapters.len());
+        for (parsed, chapter) in chapters.iter().zip(&program.chapters) {
+            assert_eq!(parsed.0, "1/1000");
+            assert_eq!(parsed.1, fmt::millis(chapter.start));
+            assert_eq!(parsed.2 - parsed.1, fmt::millis(chapter.duration));
+            assert_eq!(parsed.3, fmt::one_line(&chapter.title));
+        }
+    }
+
+    #[test]
+    fn escapes_metacharacters() {
+        assert_eq!(escape("a=b;c#d\\e\nf"), "a\\=b\\;c\\#d\\\\e\\\nf");
+        assert_eq!(
+            key_value(&format!("title={}", escape("x = 1; #2 \\ y"))),
+            Some(("title".to_owned(), "x = 1; #2 \\ y".to_owned()))
+        );
+    }
+}

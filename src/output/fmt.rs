@@ -1,0 +1,121 @@
+//! Times and titles as the listings write them.
+//!
+//! Every listing rounds through [`millis`], so all of them agree on every time to the
+//! millisecond, and a chapter's end is written as its rounded start plus its rounded
+//! duration ([`span`]): a reader that subtracts the two gets the duration back exactly,
+//! not off by one from rounding the two ends separately.
+
+use std::time::Duration;
+
+use super::Chapter;
+
+/// Milliseconds, rounded to nearest (halves up). Saturates past `u64::MAX` ms.
+pub fn millis(d: Duration) -> u64 {
+    let ms = (d.as_nanos() + 500_000) / 1_000_000;
+    u64::try_from(ms).unwrap_or(u64::MAX)
+}
+
+/// A chapter's start and end in whole milliseconds; `end - start` is its rounded duration.
+pub fn span(chapter: &Chapter) -> (u64, u64) {
+    let start = millis(chapter.start);
+    (start, start.saturating_add(millis(chapter.duration)))
+}
+
+/// Seconds with three decimals: `12.345`.
+pub fn seconds(ms: u64) -> String {
+    format!("{}.{:03}", ms / 1000, ms % 1000)
+}
+
+/// Seconds as a float that prints as its three decimals (`12.345`, not `12.345000000001`):
+/// the quotient is correctly rounded, so it is the float nearest the decimal.
+pub fn seconds_f64(ms: u64) -> f64 {
+    // Exact for any program shorter than 285 000 years (2^53 ms).
+    #[allow(clippy::cast_precision_loss)] // see above
+    let whole = ms as f64;
+    whole / 1000.0
+}
+
+/// `hh:mm:ss` + `frac_sep` + `mmm`, hours at least two digits (WebVTT, SubRip).
+pub fn clock(ms: u64, frac_sep: char) -> String {
+    let (h, m, s, f) = parts(ms);
+    format!("{h:02}:{m:02}:{s:02}{frac_sep}{f:03}")
+}
+
+/// `h:mm:ss.mmm`, for people.
+pub fn hms(ms: u64) -> String {
+    let (h, m, s, f) = parts(ms);
+    format!("{h}:{m:02}:{s:02}.{f:03}")
+}
+
+/// `m:ss.mmm` under an hour, else `h:mm:ss.mmm`, for people.
+pub fn short(ms: u64) -> String {
+    let (h, m, s, f) = parts(ms);
+    if h == 0 {
+        format!("{m}:{s:02}.{f:03}")
+    } else {
+        hms(ms)
+    }
+}
+
+fn parts(ms: u64) -> (u64, u64, u64, u64) {
+    let secs = ms / 1000;
+    (secs / 3600, secs / 60 % 60, secs % 60, ms % 1000)
+}
+
+/// Text on one line: every run of whitespace (newlines, tabs, U+2028...) becomes one
+/// space, other control characters go, and the ends are trimmed.
+pub fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().filter(|c| !c.is_control()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn millis_rounds_half_up() {
+        assert_eq!(millis(Duration::from_nanos(1_000_499_999)), 1000);
+        assert_eq!(millis(Duration::from_nanos(1_000_500_000)), 1001);
+        assert_eq!(millis(Duration::ZERO), 0);
+        assert_eq!(millis(Duration::MAX), u64::MAX);
+    }
+
+    #[test]
+    fn formats() {
+        let ms = 3_723_004; // 1 h 2 min 3.004 s
+        assert_eq!(seconds(ms), "3723.004");
+        assert_eq!(seconds(5), "0.005");
+        assert_eq!(clock(ms, ','), "01:02:03,004");
+        assert_eq!(clock(ms, '.'), "01:02:03.004");
+        assert_eq!(clock(360_000_000, '.'), "100:00:00.000");
+        assert_eq!(hms(ms), "1:02:03.004");
+        assert_eq!(short(ms), "1:02:03.004");
+        assert_eq!(short(63_004), "1:03.004");
+        assert_eq!(short(4), "0:00.004");
+    }
+
+    #[test]
+    fn seconds_f64_prints_three_decimals() {
+        for ms in [0, 1, 12_345, 1_001, 3_599_999, 86_399_999, 123_456_789_012] {
+            let printed = serde_json::to_string(&seconds_f64(ms)).unwrap_or_default();
+            let back: f64 = printed.parse().unwrap_or(f64::NAN);
+            assert_eq!((back * 1000.0).round(), ms as f64, "{printed}");
+            let decimals = printed.split('.').nth(1).map_or(0, str::len);
+            assert!(decimals <= 3, "{printed}");
+        }
+    }
+
+    #[test]
+    fn one_line_collapses_whitespace() {
+        assert_eq!(one_line("  a\n\nb\tc\u{2028}d\r\n"), "a b c d");
+        assert_eq!(one_line("x\u{7}y"), "xy");
+        assert_eq!(one_line(""), "");
+    }
+}

@@ -1,0 +1,115 @@
+//! `chapters.json`: Podcasting 2.0 JSON chapters (version 1.2.0).
+//!
+//! The format podcast apps fetch through a feed's `<podcast:chapters>` tag. Times are
+//! seconds as JSON numbers; they are rounded to the millisecond before they become
+//! floats, so they print as `12.345`, never `12.345000000001`. `endTime` is the start
+//! plus the duration, so `endTime - startTime` gives the file's length back.
+
+use serde::Serialize;
+
+use super::{fmt, Listing, Program};
+
+/// Podcasting 2.0 JSON chapters.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct JsonChapters;
+
+/// Version of the JSON chapters format written.
+pub const VERSION: &str = "1.2.0";
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    chapters: Vec<Entry>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Entry {
+    start_time: f64,
+    end_time: f64,
+    title: String,
+}
+
+impl Listing for JsonChapters {
+    fn file_name(&self) -> &'static str {
+        "chapters.json"
+    }
+
+    fn description(&self) -> &'static str {
+        "Podcasting 2.0 JSON chapters for podcast apps (Podcast Index, Fountain, Podverse)"
+    }
+
+    fn render(&self, program: &Program) -> String {
+        let title = fmt::one_line(&program.title);
+        let document = Document {
+            version: VERSION,
+            title: Some(title.as_str()).filter(|t| !t.is_empty()),
+            chapters: program
+                .chapters
+                .iter()
+                .map(|chapter| {
+                    let (start, end) = fmt::span(chapter);
+                    Entry {
+                        start_time: fmt::seconds_f64(start),
+                        end_time: fmt::seconds_f64(end),
+                        title: fmt::one_line(&chapter.title),
+                    }
+                })
+                .collect(),
+        };
+        let mut out = serde_json::to_string_pretty(&document)
+            .expect("strings and finite floats always serialize");
+        out.push('\n');
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture;
+    use super::*;
+    use serde_json::Value;
+
+    #[test]
+    fn snapshot() {
+        insta::assert_snapshot!(JsonChapters.render(&fixture::program()));
+    }
+
+    fn ms(value: &Value) -> u64 {
+        let text = value.to_string();
+        let (whole, frac) = text.split_once('.').unwrap_or((&text, "0"));
+        assert!(frac.len() <= 3, "{text}");
+        format!("{whole}{frac:0<3}")
+            .parse()
+            .expect("a time in seconds")
+    }
+
+    #[test]
+    fn round_trips_to_the_millisecond() {
+        let program = fixture::program();
+        let text = JsonChapters.render(&program);
+        let value: Value = serde_json::from_str(&text).expect("valid JSON");
+        assert_eq!(value["version"], "1.2.0");
+        assert_eq!(value["title"], "Essays, \"Collected\" & More");
+        let chapters = value["chapters"].as_array().expect("a chapters array");
+        assert_eq!(chapters.len(), program.chapters.len());
+        for (entry, chapter) in chapters.iter().zip(&program.chapters) {
+            let start = ms(&entry["startTime"]);
+            let end = ms(&entry["endTime"]);
+            assert_eq!(start, fmt::millis(chapter.start));
+            assert_eq!(end - start, fmt::millis(chapter.duration));
+            assert_eq!(entry["title"], fmt::one_line(&chapter.title).as_str());
+        }
+    }
+
+    #[test]
+    fn title_is_left_out_when_empty() {
+        let mut program = fixture::program();
+        program.title = String::new();
+        let value: Value =
+            serde_json::from_str(&JsonChapters.render(&program)).expect("valid JSON");
+        assert!(value.get("title").is_none());
+    }
+}
