@@ -5,10 +5,24 @@ use super::{
     Engine, EngineError, EngineKind, Mark, MarkKind, Speech, SynthRequest, VoiceId, VoiceInfo,
 };
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Fake {
     /// Every text synthesized, in order.
     pub spoken: Vec<String>,
+    /// Reported engine version (changing it must invalidate the cache).
+    pub version: String,
+    /// Texts containing this fail to synthesize.
+    pub fail_on: Option<String>,
+}
+
+impl Default for Fake {
+    fn default() -> Fake {
+        Fake {
+            spoken: Vec::new(),
+            version: "fake-1".into(),
+            fail_on: None,
+        }
+    }
 }
 
 impl Engine for Fake {
@@ -16,7 +30,7 @@ impl Engine for Fake {
         EngineKind::Espeak
     }
     fn version(&self) -> String {
-        "fake-1".into()
+        self.version.clone()
     }
     fn sample_rate(&self) -> u32 {
         8000
@@ -30,10 +44,28 @@ impl Engine for Fake {
         }])
     }
     fn synthesize(&mut self, request: &SynthRequest<'_>) -> Result<Speech, EngineError> {
+        if let Some(bad) = &self.fail_on {
+            if request.text.contains(bad.as_str()) {
+                return Err(EngineError::Failed {
+                    engine: "fake".into(),
+                    message: format!("refused {bad:?}"),
+                });
+            }
+        }
         self.spoken.push(request.text.to_owned());
-        let len = 400 * request.text.chars().count() as u64;
+        let len = 40 * request.text.chars().count() as u64;
+        let seed = request
+            .text
+            .bytes()
+            .fold(0u32, |a, b| a.wrapping_mul(31).wrapping_add(b.into()));
         let samples = (0..len)
-            .map(|i| if (i / 10) % 2 == 0 { 8000 } else { -8000 })
+            .map(|i| {
+                if (i / 10 + u64::from(seed % 7)) % 2 == 0 {
+                    8000
+                } else {
+                    -8000
+                }
+            })
             .collect();
         Ok(Speech {
             samples,

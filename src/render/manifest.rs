@@ -25,6 +25,10 @@ pub struct Manifest {
     pub title: String,
     pub sample_rate: u32,
     pub paragraphs: Vec<ParagraphEntry>,
+    /// Files narrate wrote that are not part of this program (their paragraph failed this
+    /// time); still narrate's to replace or remove later.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stale: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,3 +13,6 @@ pub mod script;
 pub mod store;
 
 pub use run::{render, Summary};
+
+#[cfg(test)]
+mod tests;

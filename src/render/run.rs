@@ -89,6 +89,8 @@ pub fn render(
         sample_rate: engine.sample_rate(),
     };
     let (plan, previous) = prepare_plan(settings, doc, lexicon, &stamp, &cache);
+    let owned = store::owned_files(&settings.output, previous.as_ref());
+    let mut stale = Vec::new();
     let rate = stamp.sample_rate;
 
     let progress = progress_bar(report, plan.pieces_to_synthesize());
@@ -157,6 +159,9 @@ pub fn render(
                     p.index, p.line
                 ));
                 summary.failed.push((p.index, e.to_string()));
+                if owned.contains(&p.file) {
+                    stale.push(p.file.clone());
+                }
             }
         }
     }
@@ -172,6 +177,7 @@ pub fn render(
         title: program_title(settings, doc),
         sample_rate: rate,
         paragraphs: entries,
+        stale,
     };
     write_listings(&store, &manifest)?;
     store.commit(&manifest)?;

@@ -38,7 +38,13 @@ fn journal_path(out: &Path) -> PathBuf {
 /// Files narrate wrote in `out`: from the manifest and the journal of an unfinished run.
 pub fn owned_files(out: &Path, manifest: Option<&Manifest>) -> HashSet<String> {
     let mut owned: HashSet<String> = manifest
-        .map(|m| m.paragraphs.iter().map(|p| p.file.clone()).collect())
+        .map(|m| {
+            m.paragraphs
+                .iter()
+                .map(|p| p.file.clone())
+                .chain(m.stale.iter().cloned())
+                .collect()
+        })
         .unwrap_or_default();
     if let Ok(text) = std::fs::read_to_string(journal_path(out)) {
         owned.extend(text.lines().filter(|l| is_plain_name(l)).map(str::to_owned));
@@ -186,6 +192,7 @@ mod tests {
             title: "t".into(),
             sample_rate: 8000,
             paragraphs: vec![],
+            stale: vec![],
         };
         store.commit(&manifest).expect("commit");
         assert!(owned_files(dir.path(), Some(&manifest)).is_empty());
