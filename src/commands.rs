@@ -142,7 +142,7 @@ pub fn summary_line(s: &Summary, settings: &Settings) -> String {
     };
     let mut line = format!(
         "narrated {} paragraphs, {} sentences: {} of audio in {:.1} s ({speed}) -> {}\n  \
-         {} sentence pieces synthesized, {} from the cache; {} files written, {} unchanged",
+         speech: {} synthesized, {} from the cache; files: {} written, {} unchanged",
         s.paragraphs,
         s.sentences,
         clock(s.audio),

@@ -1,1 +1,10 @@
-//! End-to-end tests of the narrate binary.
+//! End-to-end tests of the `narrate` binary with the real espeak-ng.
+//!
+//! One binary, one module per concern. The sample essay is narrated once into a shared
+//! folder for the read-only checks; tests that change things use their own folders.
+
+mod bad_input;
+mod commands;
+mod common;
+mod incremental;
+mod sample;

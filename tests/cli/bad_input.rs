@@ -1,0 +1,143 @@
+//! Bad input: a clear one-line message naming the file (and line or offset), the documented
+//! exit code, and the output folder left exactly as it was.
+
+use std::path::Path;
+
+use crate::common::{narrate, snapshot, stderr};
+
+const INPUT: i32 = 3;
+const ENGINE: i32 = 4;
+
+/// Runs narrate on `script` into an output folder holding a file of the user's; checks the
+/// exit code, that the message contains every `expect`, and that the folder is untouched.
+fn fails(dir: &Path, script: &Path, code: i32, expect: &[&str]) {
+    let out_dir = dir.join("out");
+    std::fs::create_dir_all(&out_dir).expect("mkdir");
+    std::fs::write(out_dir.join("keep-me.wav"), b"the user's own file").expect("write");
+    let before = snapshot(&out_dir);
+    let out = narrate(dir)
+        .arg(script)
+        .arg("-o")
+        .arg(&out_dir)
+        .output()
+        .expect("run");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(code), "{err}");
+    for e in expect {
+        assert!(err.contains(e), "{err:?} lacks {e:?}");
+    }
+    assert_eq!(
+        err.lines()
+            .filter(|l| l.starts_with("narrate: error"))
+            .count(),
+        1,
+        "{err}"
+    );
+    assert_eq!(snapshot(&out_dir), before, "output folder changed");
+    assert!(
+        !out_dir.join(".narrate").exists(),
+        "state created for a failed input"
+    );
+}
+
+#[test]
+fn missing_script() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fails(
+        dir.path(),
+        &dir.path().join("nope.txt"),
+        INPUT,
+        &["nope.txt", "no such file"],
+    );
+}
+
+#[test]
+fn directory_instead_of_script() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("folder.txt")).expect("mkdir");
+    fails(
+        dir.path(),
+        &dir.path().join("folder.txt"),
+        INPUT,
+        &["folder.txt", "is a directory"],
+    );
+}
+
+#[test]
+fn invalid_utf8_names_line_and_byte_offset() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("latin1.txt");
+    std::fs::write(&script, b"Fine first line.\nCaf\xe9 au lait.\n").expect("write");
+    fails(
+        dir.path(),
+        &script,
+        INPUT,
+        &["latin1.txt:2:", "not valid UTF-8", "byte offset 20"],
+    );
+}
+
+#[test]
+fn binary_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("image.txt");
+    std::fs::write(&script, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").expect("write");
+    fails(dir.path(), &script, INPUT, &["image.txt", "binary"]);
+}
+
+#[test]
+fn script_with_nothing_speakable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("empty.md");
+    std::fs::write(&script, "![]() |\n\n---\n\n***\n").expect("write");
+    fails(
+        dir.path(),
+        &script,
+        INPUT,
+        &["empty.md", "nothing to narrate"],
+    );
+}
+
+#[test]
+fn unknown_voice_is_an_engine_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("s.txt");
+    std::fs::write(&script, "Hello there.\n").expect("write");
+    let out = narrate(dir.path())
+        .arg(&script)
+        .args(["--voice", "xx-nonexistent", "-o"])
+        .arg(dir.path().join("out"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(ENGINE), "{}", stderr(&out));
+    assert!(stderr(&out).contains("xx-nonexistent"), "{}", stderr(&out));
+    assert!(crate::common::wavs(&dir.path().join("out")).is_empty());
+}
+
+#[test]
+fn unknown_key_in_narrate_toml_names_file_and_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("s.txt"), "Hello there.\n").expect("write");
+    std::fs::write(
+        dir.path().join("narrate.toml"),
+        "rate = 160\nvoise = \"en-gb\"\n",
+    )
+    .expect("write");
+    fails(
+        dir.path(),
+        &dir.path().join("s.txt"),
+        INPUT,
+        &["narrate.toml", "line 2", "voise"],
+    );
+}
+
+#[test]
+fn out_of_range_rate_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("s.txt"), "Hello there.\n").expect("write");
+    let out = narrate(dir.path())
+        .args(["s.txt", "--rate", "5"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(INPUT));
+    assert!(stderr(&out).contains("rate 5"), "{}", stderr(&out));
+}

@@ -1,0 +1,110 @@
+//! The other commands: text, voices, plan, help, completions, man page, settings.
+
+use crate::common::{narrate, root, stderr, stdout};
+
+#[test]
+fn text_json_shows_every_paragraph_and_sentence_as_written_and_as_spoken() {
+    let out = narrate(&root())
+        .args(["text", "script/essay.txt", "--json"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let paragraphs = json["paragraphs"].as_array().expect("paragraphs");
+    assert_eq!(paragraphs.len(), 13);
+    assert_eq!(paragraphs[0]["index"], 1);
+    assert!(paragraphs[0]["title"]
+        .as_str()
+        .expect("title")
+        .starts_with("It is abundantly clear"));
+    let first = &paragraphs[0]["sentences"][0];
+    assert!(first["text"]
+        .as_str()
+        .expect("text")
+        .starts_with("It is abundantly clear that Washington"));
+    assert!(first["speech"].is_string());
+    let count: usize = paragraphs
+        .iter()
+        .map(|p| p["sentences"].as_array().expect("s").len())
+        .sum();
+    assert!((26..=40).contains(&count), "{count} sentences");
+    let all = String::from_utf8_lossy(&out.stdout);
+    assert!(!all.contains("![]()"), "residue must not be spoken");
+}
+
+#[test]
+fn text_verbose_says_what_was_skipped() {
+    let out = narrate(&root())
+        .args(["text", "script/essay.txt", "-v"])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    assert!(
+        stderr(&out).contains("skipped script/essay.txt:1"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn voices_lists_the_engine_voices() {
+    let out = narrate(&root()).arg("voices").output().expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.lines().any(|l| l.starts_with("en-us ")), "{text}");
+    assert!(text.lines().count() > 20, "{text}");
+}
+
+#[test]
+fn help_has_examples_and_every_command() {
+    let out = narrate(&root()).arg("--help").output().expect("run");
+    let text = stdout(&out);
+    for needle in [
+        "Examples:",
+        "narrate my-essay.md -o out/",
+        "text",
+        "voices",
+        "plan",
+        "--voice",
+        "--rate",
+        "--pitch",
+    ] {
+        assert!(text.contains(needle), "help lacks {needle:?}");
+    }
+}
+
+#[test]
+fn completions_and_man_page_come_from_clap() {
+    let bash = narrate(&root())
+        .args(["completions", "bash"])
+        .output()
+        .expect("run");
+    assert!(stdout(&bash).contains("_narrate()"), "{}", stdout(&bash));
+    assert!(stdout(&bash).contains("--voice"));
+    let man = narrate(&root()).arg("man").output().expect("run");
+    assert!(
+        stdout(&man).starts_with(".ie") || stdout(&man).contains(".TH narrate"),
+        "{}",
+        stdout(&man)
+    );
+    assert!(stdout(&man).contains("voice"));
+}
+
+#[test]
+fn narrate_toml_beside_the_script_is_read_and_flags_win() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("s.txt"), "Hello.\n").expect("write");
+    std::fs::write(
+        dir.path().join("narrate.toml"),
+        "rate = 150\nvoice = \"en-gb\"\n",
+    )
+    .expect("write");
+    let out = narrate(dir.path())
+        .args(["s.txt", "--rate", "200", "--dump-config"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("rate = 200"), "{text}");
+    assert!(text.contains("voice = \"en-gb\""), "{text}");
+}
