@@ -1,0 +1,251 @@
+//! Markdown into paragraphs, through pulldown-cmark's event stream.
+//!
+//! Only what a listener should hear is kept: headings title the paragraphs under them and
+//! are spoken before the first one; link text and inline code are read as text; markup,
+//! URLs, images (alt text too), raw HTML, code blocks and front matter are silent. Each list
+//! item is its own paragraph (items are usually separate thoughts, and a long list joined
+//! into one WAV would be hard to navigate); each table row is a paragraph with its cells
+//! joined by ", ".
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use super::{add, collapse};
+use crate::text::{Document, Paragraph};
+
+/// Parses Markdown (BOM already stripped).
+pub(super) fn parse(source: &str) -> Document {
+    let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut builder = Builder::new(source);
+    for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+        builder.event(event, range.start);
+    }
+    builder.finish()
+}
+
+/// Walks the events, gathering the text of the block being read.
+struct Builder {
+    doc: Document,
+    /// Byte offsets of the source's line feeds, to turn offsets into line numbers.
+    newlines: Vec<usize>,
+    /// Text of the current block so far, and the offset where it starts.
+    text: String,
+    start: Option<usize>,
+    /// Nesting depth inside something not spoken: images, code and HTML blocks, front matter.
+    silent: usize,
+    /// Front matter being read.
+    front_matter: Option<String>,
+    /// Cells of the table row being read.
+    row: Option<Vec<String>>,
+    /// The heading the current paragraphs sit under.
+    heading: Option<String>,
+    /// A heading not yet spoken, with its line: spoken before the next paragraph.
+    pending: Option<(String, usize)>,
+}
+
+impl Builder {
+    fn new(source: &str) -> Self {
+        Builder {
+            doc: Document::default(),
+            newlines: source.match_indices('\n').map(|(i, _)| i).collect(),
+            text: String::new(),
+            start: None,
+            silent: 0,
+            front_matter: None,
+            row: None,
+            heading: None,
+            pending: None,
+        }
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.newlines.partition_point(|&newline| newline < offset) + 1
+    }
+
+    fn event(&mut self, event: Event<'_>, offset: usize) {
+        match event {
+            Event::Start(tag) => self.start(tag, offset),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) => {
+                if let Some(front_matter) = &mut self.front_matter {
+                    front_matter.push_str(&text);
+                } else {
+                    self.push(&text, offset);
+                }
+            }
+            Event::Code(code) => self.push(&code, offset),
+            Event::SoftBreak | Event::HardBreak => self.push(" ", offset),
+            Event::Rule => self.flush(),
+            // Raw HTML, footnote marks, task boxes and math are not read aloud.
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, offset: usize) {
+        match tag {
+            Tag::Image { .. } => self.silent += 1,
+            Tag::CodeBlock(_) | Tag::HtmlBlock => {
+                self.flush();
+                self.silent += 1;
+            }
+            Tag::MetadataBlock(_) => {
+                self.silent += 1;
+                self.front_matter = Some(String::new());
+            }
+            Tag::TableHead | Tag::TableRow => {
+                self.flush();
+                self.row = Some(Vec::new());
+                self.start = Some(offset);
+            }
+            Tag::TableCell => self.text.clear(),
+            Tag::Heading { .. }
+            | Tag::Paragraph
+            | Tag::Item
+            | Tag::BlockQuote(_)
+            | Tag::List(_)
+            | Tag::FootnoteDefinition(_)
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+            | Tag::Table(_) => self.flush(),
+            // Inline markup (emphasis, links...) only wraps text that is read as it comes.
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Image | TagEnd::CodeBlock | TagEnd::HtmlBlock => {
+                self.silent = self.silent.saturating_sub(1);
+            }
+            TagEnd::MetadataBlock(_) => {
+                self.silent = self.silent.saturating_sub(1);
+                if let Some(yaml) = self.front_matter.take() {
+                    self.read_front_matter(&yaml);
+                }
+            }
+            TagEnd::TableCell => {
+                let cell = collapse(&self.text);
+                self.text.clear();
+                if let Some(row) = &mut self.row {
+                    row.push(cell);
+                }
+            }
+            TagEnd::TableHead | TagEnd::TableRow => {
+                if let Some(row) = self.row.take() {
+                    let cells: Vec<String> = row.into_iter().filter(|c| !c.is_empty()).collect();
+                    self.text = cells.join(", ");
+                }
+                self.flush();
+            }
+            TagEnd::Heading(_) => self.end_heading(),
+            TagEnd::Paragraph
+            | TagEnd::Item
+            | TagEnd::BlockQuote(_)
+            | TagEnd::List(_)
+            | TagEnd::FootnoteDefinition
+            | TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition
+            | TagEnd::Table => self.flush(),
+            _ => {}
+        }
+    }
+
+    /// Appends spoken text to the current block.
+    fn push(&mut self, text: &str, offset: usize) {
+        if self.silent == 0 {
+            self.start.get_or_insert(offset);
+            self.text.push_str(text);
+        }
+    }
+
+    /// Ends the current block: its text becomes a paragraph (or a skipped one).
+    fn flush(&mut self) {
+        let text = std::mem::take(&mut self.text);
+        let Some(start) = self.start.take() else {
+            return;
+        };
+        let line = self.line(start);
+        if collapse(&text).is_empty() {
+            return;
+        }
+        let before = self.doc.paragraphs.len();
+        let lead = self.pending.as_ref().map(|(heading, _)| heading.clone());
+        add(&mut self.doc, self.heading.clone(), lead, &text, line);
+        if self.doc.paragraphs.len() > before {
+            self.pending = None;
+        }
+    }
+
+    /// A heading titles what follows; one with nothing under it is a paragraph of its own.
+    fn end_heading(&mut self) {
+        let text = collapse(&std::mem::take(&mut self.text));
+        let Some(start) = self.start.take() else {
+            return;
+        };
+        let line = self.line(start);
+        if !crate::text::is_speakable(&text) {
+            add(&mut self.doc, None, None, &text, line);
+            return;
+        }
+        self.speak_pending_heading();
+        self.heading = Some(text.clone());
+        self.pending = Some((text, line));
+    }
+
+    fn speak_pending_heading(&mut self) {
+        if let Some((text, line)) = self.pending.take() {
+            self.doc.paragraphs.push(Paragraph {
+                heading: Some(text.clone()),
+                lead: None,
+                text,
+                line,
+            });
+        }
+    }
+
+    /// Reads `title:` and `author:` (or `artist:`) from simple `key: value` lines.
+    fn read_front_matter(&mut self, yaml: &str) {
+        for line in yaml.lines() {
+            if line.starts_with(char::is_whitespace) {
+                continue;
+            }
+            let Some((key, value)) = line.split_once(':') else {
+                continue;
+            };
+            let value = unquote(value.trim());
+            if value.is_empty() {
+                continue;
+            }
+            match key.trim().to_lowercase().as_str() {
+                "title" => self.doc.title = Some(value.to_owned()),
+                "author" => self.doc.author = Some(value.to_owned()),
+                "artist" if self.doc.author.is_none() => self.doc.author = Some(value.to_owned()),
+                _ => {}
+            }
+        }
+    }
+
+    fn finish(mut self) -> Document {
+        self.flush();
+        self.speak_pending_heading();
+        self.doc
+    }
+}
+
+/// Strips one pair of matching YAML quotes.
+fn unquote(value: &str) -> &str {
+    ['"', '\'']
+        .iter()
+        .find_map(|&quote| value.strip_prefix(quote)?.strip_suffix(quote))
+        .unwrap_or(value)
+        .trim()
+}
+
+#[cfg(test)]
+mod tests;

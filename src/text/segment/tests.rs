@@ -1,0 +1,128 @@
+use super::*;
+
+const GOLDEN_RULES: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/golden_rules_en.jsonl"
+));
+
+#[derive(serde::Deserialize)]
+struct GoldenRule {
+    id: String,
+    rule: String,
+    text: String,
+    expected: Vec<String>,
+}
+
+#[test]
+fn golden_rules_en() {
+    let mut exact = 0;
+    let mut total = 0;
+    for line in GOLDEN_RULES.lines().filter(|line| !line.trim().is_empty()) {
+        let case: GoldenRule = serde_json::from_str(line).expect("fixture lines are JSON");
+        total += 1;
+        let got = sentences(&case.text);
+        let expected: Vec<&str> = case.expected.iter().map(|s| s.trim()).collect();
+        if got == expected {
+            exact += 1;
+        } else {
+            println!(
+                "FAIL {} ({}):\n  got      {got:?}\n  expected {expected:?}",
+                case.id, case.rule
+            );
+        }
+    }
+    println!("golden rules: {exact}/{total} exact");
+    assert_eq!(total, 48);
+    assert!(exact >= 45, "golden rules: {exact}/{total} exact");
+}
+
+fn split(text: &str) -> Vec<String> {
+    sentences(text)
+}
+
+#[test]
+fn us_before_a_name_is_not_a_sentence_end() {
+    let text = "The only reasonable alternative is for the U.S. and North Korea to sign an arms \
+                control agreement. It would be up to the U.S. to make the first moves.";
+    assert_eq!(split(text).len(), 2);
+}
+
+#[test]
+fn hyphenated_acronym_stays_in_its_sentence() {
+    let text = "John Burton (johnburtonft@yahoo.com), a former Korea correspondent for the \
+                Financial Times, is a Washington, D.C.-based journalist and consultant.";
+    assert_eq!(split(text), [text]);
+}
+
+#[test]
+fn plain_sentence_end_splits() {
+    let text = "Biden must also build upon Trump's diplomatic opening to Pyongyang, when he met \
+                North Korean leader Kim Jong-un three times. This includes reaffirming the 2018 \
+                Singapore agreement.";
+    let got = split(text);
+    assert_eq!(got.len(), 2);
+    assert!(got[0].ends_with("Kim Jong-un three times."));
+    assert!(got[1].starts_with("This includes"));
+}
+
+#[test]
+fn titles_and_initials_stay_with_the_name() {
+    assert_eq!(
+        split("Dr. Watson met J. R. R. Tolkien."),
+        ["Dr. Watson met J. R. R. Tolkien."]
+    );
+    assert_eq!(
+        split("Prof. Smith arrived. He sat."),
+        ["Prof. Smith arrived.", "He sat."]
+    );
+    assert_eq!(
+        split("It was Jan. 5 at Vol. 3, e.g. Paris."),
+        ["It was Jan. 5 at Vol. 3, e.g. Paris."]
+    );
+}
+
+#[test]
+fn quoted_exclamation_before_lowercase_stays() {
+    assert_eq!(
+        split("“Help!” she cried. Nobody came."),
+        ["“Help!” she cried.", "Nobody came."]
+    );
+}
+
+#[test]
+fn sentences_are_trimmed_and_never_empty() {
+    assert!(split("   ").is_empty());
+    assert_eq!(split("  One.   Two.  "), ["One.", "Two."]);
+}
+
+/// Every character of the paragraph ends up in exactly one sentence, in order, whatever the
+/// input: a small deterministic fuzz over awkward pieces.
+#[test]
+fn sentences_lose_no_text() {
+    const PIECES: &[&str] = &[
+        "Dr.", "U.S.", "a.", "1.", "2)", "•", "⁃3.", "...", ". . .", " . . . .", "[...]", "!", "?",
+        "\"", "(", ")", "é", "한국", "The", "word", " ", "  ", "J.", "p.", "5", "Yahoo!", "N°.",
+        "I.", "at",
+    ];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    for _ in 0..2000 {
+        let mut text = String::new();
+        for _ in 0..12 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let piece = PIECES[(seed % PIECES.len() as u64) as usize];
+            text.push_str(piece);
+            if seed % 3 == 0 {
+                text.push(' ');
+            }
+        }
+        let got = sentences(&text);
+        let squash = |s: &str| s.split_whitespace().collect::<String>();
+        assert_eq!(squash(&got.concat()), squash(&text), "{text:?} -> {got:?}");
+        assert!(
+            got.iter().all(|s| !s.is_empty() && s.trim() == s),
+            "{got:?}"
+        );
+    }
+}
