@@ -10,7 +10,7 @@
 //!   initialized once per process and never terminated (nor unloaded: its idle worker thread
 //!   would be left running unmapped code). `espeak_Initialize` also sets the process's
 //!   `LC_CTYPE` locale to UTF-8.
-//! - Its output depends on what it spoke before (up to 88 ms longer for the same sentence),
+//! - Its output depends on what it spoke before (up to 89 ms longer for the same sentence),
 //!   through state no API call resets. So on Unix this process never synthesizes: each
 //!   request runs in a fork of the freshly initialized library (`isolate`), which makes the
 //!   samples a function of the request, equal to what `espeak-ng -z -w` writes.

@@ -132,8 +132,13 @@ impl Api {
     /// Loads the first library of [`LIBRARY_NAMES`] that opens and resolves every symbol.
     /// The error lists what was tried and why each failed.
     pub fn load() -> Result<Api, String> {
+        Api::load_from(LIBRARY_NAMES)
+    }
+
+    /// Loads the first of `names` that opens and resolves every symbol.
+    pub fn load_from(names: &[&str]) -> Result<Api, String> {
         let mut failures = Vec::new();
-        for &name in LIBRARY_NAMES {
+        for &name in names {
             // SAFETY: loading libespeak-ng runs its ELF/Mach-O initializers, which only set
             // up static data; the library has no load-time side effects beyond that.
             let library = match unsafe { Library::new(name) } {

@@ -271,3 +271,17 @@ fn cli_samples(wav: &Path, extra: &[&str]) -> Option<Vec<i16>> {
             .collect(),
     )
 }
+
+#[test]
+fn a_missing_library_says_how_to_install_it() {
+    let err = sys::Api::load_from(&["libespeak-ng-not-here.so.1"]).expect_err("no such library");
+    assert!(err.contains("libespeak-ng-not-here.so.1"), "{err}");
+    let message = missing(err).to_string();
+    for hint in [
+        "apt-get install libespeak-ng1",
+        "brew install espeak-ng",
+        "dnf install espeak-ng",
+    ] {
+        assert!(message.contains(hint), "{message}");
+    }
+}
