@@ -8,7 +8,8 @@ use narrate::text::{parse::parse, Format};
 
 fn main() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let script = std::fs::read_to_string(format!("{root}/script/essay.txt")).expect("sample script");
+    let script =
+        std::fs::read_to_string(format!("{root}/script/essay.txt")).expect("sample script");
     let lexicon_path = std::path::Path::new(root).join("script/lexicon.toml");
     let lexicon = std::fs::read_to_string(&lexicon_path)
         .ok()

@@ -160,9 +160,12 @@ fn load_file_config(
         }
     };
     let config: FileConfig = toml::from_str(&text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+        let line = e.span().map(|s| {
+            1 + text.as_bytes()[..s.start.min(text.len())]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+        });
         InputError::Config {
             path: path.clone(),
             message: match line {

@@ -29,6 +29,7 @@
 use std::ffi::c_int;
 use std::fs::File;
 use std::io::{BufReader, Read, Write};
+use std::os::fd::{AsRawFd, RawFd};
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -39,6 +40,35 @@ use crate::engine::{EngineError, MarkKind, SynthRequest};
 const REPLY_OK: u8 = 0;
 const REPLY_UNKNOWN_VOICE: u8 = 1;
 const REPLY_FAILED: u8 = 2;
+
+/// Closes every descriptor the child inherited except stdio and `keep`. Without this the
+/// child holds, for its short life, copies of whatever the parent had open, including the
+/// output folder's lock (a `flock` belongs to the open file, which the child shares), so a
+/// lock released by the parent would stay held until the child exits.
+fn close_inherited(keep: RawFd) {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: close_range only closes descriptors; the ranges exclude stdio and `keep`.
+        let ok = unsafe {
+            libc::syscall(
+                libc::SYS_close_range,
+                3u32,
+                (keep as u32).saturating_sub(1),
+                0u32,
+            ) == 0
+                && libc::syscall(libc::SYS_close_range, keep as u32 + 1, u32::MAX, 0u32) == 0
+        };
+        if ok {
+            return;
+        }
+    }
+    for fd in 3..1024 {
+        if fd != keep {
+            // SAFETY: closing a descriptor that is not open is a harmless EBADF.
+            unsafe { libc::close(fd) };
+        }
+    }
+}
 
 /// Synthesizes `request` in a forked child and collects what it sends back.
 pub(super) fn synthesize(request: &SynthRequest<'_>) -> Result<Collector, EngineError> {
@@ -60,6 +90,7 @@ pub(super) fn synthesize(request: &SynthRequest<'_>) -> Result<Collector, Engine
     }
     if pid == 0 {
         drop(read_end);
+        close_inherited(write_end.as_raw_fd());
         let code = catch_unwind(AssertUnwindSafe(|| {
             let result = loaded.synthesize_here(request);
             match encode(result, &mut File::from(write_end)) {
