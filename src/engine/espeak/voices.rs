@@ -71,7 +71,7 @@ impl VoiceTable {
                 || v.name.eq_ignore_ascii_case(base)
                 || v.identifier.eq_ignore_ascii_case(base)
         });
-        let variant_ok = variant.map_or(true, |variant| {
+        let variant_ok = variant.is_none_or(|variant| {
             self.variants
                 .iter()
                 .any(|v| v.eq_ignore_ascii_case(variant))

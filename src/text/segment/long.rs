@@ -52,7 +52,7 @@ fn cut_point(text: &str, max: usize) -> usize {
         let end = half + i + c.len_utf8();
         let spaced = text[end..].starts_with(char::is_whitespace);
         let strength = strength(c, spaced);
-        if strength > 0 && best.map_or(true, |(strongest, _)| strength >= strongest) {
+        if strength > 0 && best.is_none_or(|(strongest, _)| strength >= strongest) {
             best = Some((strength, end));
         }
     }

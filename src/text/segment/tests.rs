@@ -113,7 +113,7 @@ fn sentences_lose_no_text() {
             seed ^= seed << 17;
             let piece = PIECES[(seed % PIECES.len() as u64) as usize];
             text.push_str(piece);
-            if seed % 3 == 0 {
+            if seed.is_multiple_of(3) {
                 text.push(' ');
             }
         }
