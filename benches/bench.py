@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""narrate's benchmarks, in one run on one machine (a script, not timed tests).
+
+    python3 benches/bench.py [--quick]
+
+1. narrate on the sample vs the bare `espeak-ng -w` CLI over the same 13 paragraphs
+   (same voice, rate, pitch): ratio of wall times, goal <= 1.2.
+2. The text stage (parse, segment, normalize, lexicon) as a share of synthesis, goal < 5 %.
+3. Regeneration: a no-op rebuild of the sample (goal < 50 ms), a one-sentence edit (goal
+   <= 5 % of a full build), and a book-sized script (the sample 100 times with small edits,
+   1,300 paragraphs): full build time and peak memory, no-op rebuild, one-sentence edit.
+
+Medians of several runs; needs espeak-ng (scripts/setup --test) and a release build.
+"""
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+QUICK = "--quick" in sys.argv
+BIN = os.path.join(ROOT, "target", "release", "narrate")
+
+
+def timed(cmd, **kw):
+    """Wall seconds of one run, and the child's peak RSS in MiB (a fresh wrapper each time)."""
+    wrapper = (
+        "import resource,subprocess,sys,time;t=time.perf_counter();"
+        "r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.PIPE);"
+        "d=time.perf_counter()-t;"
+        "sys.stderr.write(r.stderr.decode()) if r.returncode else None;"
+        "print(d, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)"
+    )
+    out = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, **kw)
+    wall, rss, rc = out.stdout.split()
+    if rc != "0":
+        sys.exit(f"failed: {' '.join(cmd)}\n{out.stderr}")
+    return float(wall), int(rss) / 1024
+
+
+def median(f, n):
+    return statistics.median(f() for _ in range(n))
+
+
+def paragraphs(path):
+    lines = [l.strip() for l in open(path, encoding="utf-8")]
+    return [l for l in lines if re.search(r"\w", l)]
+
+
+def main():
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    sample = os.path.join(ROOT, "script", "essay.txt")
+    runs = 3 if QUICK else 7
+    work = tempfile.mkdtemp(prefix="narrate-bench-")
+    try:
+        # 1. narrate vs the bare engine CLI.
+        paras = paragraphs(sample)
+
+        def bare():
+            t = time.perf_counter()
+            for i, p in enumerate(paras):
+                subprocess.run(["espeak-ng", "-v", "en-us", "-s", "175", "-p", "50", "-w",
+                                os.path.join(work, f"bare-{i:02}.wav"), p], check=True)
+            return time.perf_counter() - t
+
+        def clean():
+            out = os.path.join(work, "clean")
+            shutil.rmtree(out, ignore_errors=True)
+            return timed([BIN, sample, "-o", out, "-q"])[0]
+
+        t_bare = median(bare, runs)
+        t_narrate = median(clean, runs)
+        print(f"sample, clean build: narrate {t_narrate*1000:.0f} ms, bare espeak-ng -w over "
+              f"{len(paras)} paragraphs {t_bare*1000:.0f} ms: ratio {t_narrate/t_bare:.2f} (goal <= 1.2)")
+
+        # 2. Text stage share.
+        text = subprocess.run(["cargo", "bench", "--quiet", "--bench", "text"], cwd=ROOT,
+                              capture_output=True, text=True, check=True).stdout
+        ms = float(re.search(r"([\d.]+) ms per sample", text).group(1))
+        print(f"text stage: {ms:.3f} ms per sample = {100*ms/(t_narrate*1000):.2f} % of a clean build (goal < 5 %)")
+
+        # 3. Regeneration of the sample.
+        out = os.path.join(work, "inc")
+        shutil.rmtree(out, ignore_errors=True)
+        full = timed([BIN, sample, "-o", out, "-q"])[0]
+        noop = median(lambda: timed([BIN, sample, "-o", out, "-q"])[0], runs)
+        print(f"sample, no-op rebuild: {noop*1000:.1f} ms (goal < 50 ms)")
+        edit_script = os.path.join(work, "essay.txt")
+        original = open(sample, encoding="utf-8").read()
+        edits = []
+        for i in range(runs):
+            open(edit_script, "w", encoding="utf-8").write(
+                original.replace("The genie cannot", f"The genie {'really ' * (i + 1)}cannot"))
+            if i == 0:
+                timed([BIN, edit_script, "-o", out, "-q"])  # the cache now belongs to this path
+                open(edit_script, "w", encoding="utf-8").write(original.replace("The genie cannot", "The genie still cannot"))
+            edits.append(timed([BIN, edit_script, "-o", out, "-q"])[0])
+        edit = statistics.median(edits)
+        print(f"sample, one-sentence edit: {edit*1000:.0f} ms = {100*edit/t_narrate:.1f} % of a clean build (goal <= 5 %)")
+
+        # Book: the sample 100 times with small edits.
+        book = os.path.join(work, "book.txt")
+        with open(book, "w", encoding="utf-8") as f:
+            for copy in range(100):
+                for j, p in enumerate(paras):
+                    f.write(p.replace("North Korea", f"North Korea ({copy}.{j})", 1) + "\n\n")
+        bout = os.path.join(work, "book-out")
+        t_book, rss_book = timed([BIN, book, "-o", bout, "-q"])
+        n_book = len(paras) * 100
+        print(f"book ({n_book} paragraphs), clean build: {t_book:.1f} s, peak memory {rss_book:.0f} MiB")
+        t_sample_rss = timed([BIN, sample, "-o", os.path.join(work, "rss"), "-q"])[1]
+        print(f"  (sample clean build peak memory: {t_sample_rss:.0f} MiB)")
+        b_noop = median(lambda: timed([BIN, book, "-o", bout, "-q"])[0], 3)
+        print(f"book, no-op rebuild: {b_noop*1000:.0f} ms")
+        text = open(book, encoding="utf-8").read()
+        open(book, "w", encoding="utf-8").write(text.replace("The genie cannot", "The genie never can", 1))
+        b_edit = timed([BIN, book, "-o", bout, "-q"])[0]
+        print(f"book, one-sentence edit: {b_edit*1000:.0f} ms = {100*b_edit/t_book:.2f} % of its full build")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
