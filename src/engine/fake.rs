@@ -1,7 +1,9 @@
 //! A deterministic engine for unit tests of the planner and cache: a tone whose length
 //! depends only on the text, never on what was spoken before.
 
-use super::{Engine, EngineError, EngineKind, Mark, MarkKind, Speech, SynthRequest, VoiceInfo, VoiceId};
+use super::{
+    Engine, EngineError, EngineKind, Mark, MarkKind, Speech, SynthRequest, VoiceId, VoiceInfo,
+};
 
 #[derive(Debug, Default)]
 pub struct Fake {

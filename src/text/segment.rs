@@ -6,7 +6,9 @@ pub const MAX_CHARS: usize = 400;
 /// Splits a paragraph into sentences, as written (trimmed).
 pub fn sentences(text: &str) -> Vec<String> {
     use unicode_segmentation::UnicodeSegmentation;
-    text.unicode_sentences().map(|s| s.trim().to_owned()).collect()
+    text.unicode_sentences()
+        .map(|s| s.trim().to_owned())
+        .collect()
 }
 
 /// Cuts a sentence longer than `max_chars` characters into pieces at clause punctuation or

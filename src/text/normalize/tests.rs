@@ -1,0 +1,1 @@
+//! Probe and sample tests.
