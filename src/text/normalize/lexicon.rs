@@ -115,7 +115,7 @@ impl Lexicon {
             return Lexicon::default();
         }
         // Longest first: the regex alternation prefers the earliest alternative that matches.
-        entries.sort_by(|a, b| b.text.chars().count().cmp(&a.text.chars().count()));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.text.chars().count()));
         let alternatives: Vec<String> = entries.iter().map(pattern).collect();
         let matcher = Regex::new(&alternatives.join("|")).ok();
         Lexicon { entries, matcher }
