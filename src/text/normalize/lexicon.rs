@@ -138,7 +138,7 @@ impl Lexicon {
 
     /// Splits `text` into pieces the rules may rewrite and the lexicon's final replacements.
     pub(super) fn apply(&self, text: &str) -> Vec<Segment> {
-        let Some(matcher) = &self.matcher else {
+        let Some(matcher) = self.matcher.as_ref().filter(|m| m.is_match(text)) else {
             return vec![Segment::Text(text.to_owned())];
         };
         let mut segments = Vec::new();

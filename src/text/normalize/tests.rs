@@ -271,5 +271,47 @@ fn normalization_is_fast() {
     }
     let per = start.elapsed() / (rounds * sentences.len()) as u32;
     println!("{} sentences, {per:?} per sentence", sentences.len());
+    for (i, rule) in super::RULES.iter().enumerate() {
+        let start = Instant::now();
+        for _ in 0..rounds {
+            for s in &sentences {
+                std::hint::black_box(rule(s));
+            }
+        }
+        println!(
+            "rule {i}: {:?}",
+            start.elapsed() / (rounds * sentences.len()) as u32
+        );
+    }
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for s in &sentences {
+            std::hint::black_box(super::markup::apply(s));
+        }
+    }
+    println!(
+        "markup: {:?}",
+        start.elapsed() / (rounds * sentences.len()) as u32
+    );
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for s in &sentences {
+            std::hint::black_box(lexicon.apply(s));
+        }
+    }
+    println!(
+        "lexicon: {:?}",
+        start.elapsed() / (rounds * sentences.len()) as u32
+    );
+    let start = Instant::now();
+    for _ in 0..rounds {
+        for s in &sentences {
+            std::hint::black_box(super::tidy_spaces(s));
+        }
+    }
+    println!(
+        "tidy: {:?}",
+        start.elapsed() / (rounds * sentences.len()) as u32
+    );
     assert!(per.as_micros() < 200, "{per:?}");
 }

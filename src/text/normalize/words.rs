@@ -4,42 +4,73 @@
 //! everywhere and no rule carries its own table of number words. Inputs are the digit strings
 //! the rules matched; anything the crate cannot say comes back as `None` and the rule leaves
 //! the written form alone (espeak-ng then reads the digits as it would have anyway).
+//!
+//! The crate computes with arbitrary-precision decimals and takes tens of microseconds per
+//! number, more than all the pattern matching of a sentence; answers are memoized (a few
+//! thousand at most), so a script that says the same years again pays once.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 
 use num2words::Num2Words;
 
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Form {
+    Cardinal,
+    Ordinal,
+    Year,
+}
+
+/// Memoized answers of the crate; cleared when it grows past `MEMO_LIMIT`.
+static MEMO: LazyLock<Mutex<HashMap<(Form, i64), String>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+const MEMO_LIMIT: usize = 4096;
+
+fn say(form: Form, n: i64) -> Option<String> {
+    if let Some(words) = MEMO.lock().ok().and_then(|m| m.get(&(form, n)).cloned()) {
+        return Some(words);
+    }
+    let builder = Num2Words::new(n);
+    let words = match form {
+        Form::Cardinal => builder.cardinal(),
+        Form::Ordinal => builder.ordinal(),
+        Form::Year => builder.year(),
+    }
+    .to_words()
+    .ok()?;
+    if let Ok(mut memo) = MEMO.lock() {
+        if memo.len() >= MEMO_LIMIT {
+            memo.clear();
+        }
+        memo.insert((form, n), words.clone());
+    }
+    Some(words)
+}
+
 /// `1200` -> "one thousand two hundred". Commas between digit groups are ignored.
 pub(super) fn cardinal(digits: &str) -> Option<String> {
-    let n = parse_int(digits)?;
-    Num2Words::new(n).cardinal().to_words().ok()
+    say(Form::Cardinal, parse_int(digits)?)
 }
 
 /// `5` -> "fifth".
 pub(super) fn ordinal(digits: &str) -> Option<String> {
-    let n = parse_int(digits)?;
-    Num2Words::new(n).ordinal().to_words().ok()
+    say(Form::Ordinal, parse_int(digits)?)
 }
 
 /// A number as a cardinal: 14 -> "fourteen".
 pub(super) fn cardinal_of(n: u64) -> Option<String> {
-    Num2Words::new(i64::try_from(n).ok()?)
-        .cardinal()
-        .to_words()
-        .ok()
+    say(Form::Cardinal, i64::try_from(n).ok()?)
 }
 
 /// A number as an ordinal: 14 -> "fourteenth".
 pub(super) fn ordinal_of(n: u64) -> Option<String> {
-    Num2Words::new(i64::try_from(n).ok()?)
-        .ordinal()
-        .to_words()
-        .ok()
+    say(Form::Ordinal, i64::try_from(n).ok()?)
 }
 
 /// `1999` -> "nineteen ninety-nine", `1905` -> "nineteen oh five", `1900` -> "nineteen
 /// hundred", `2024` -> "twenty twenty-four", `2008` -> "two thousand eight".
 pub(super) fn year(digits: &str) -> Option<String> {
-    let n = parse_int(digits)?;
-    let words = Num2Words::new(n).year().to_words().ok()?;
+    let words = say(Form::Year, parse_int(digits)?)?;
     // The crate writes "oh-five"; espeak-ng runs a hyphenated pair together, so part them.
     Some(words.replace("oh-", "oh "))
 }

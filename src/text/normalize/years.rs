@@ -32,6 +32,10 @@ const MONTHS: &str =
 static DECADE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(1[0-9]\d0|20[1-9]0)'?s\b").expect("static pattern"));
 
+/// A month name followed by a number: a date without a year.
+static MONTH_DAY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"\b(?:{MONTHS})\s+\d")).expect("static pattern"));
+
 static RANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(1\d{3}|20\d{2})\s?[-–]\s?(\d{4}|\d{2})\b").expect("static pattern")
 });
@@ -50,21 +54,45 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static pattern")
 });
 
-static CUED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        concat!(
-            r"(?i)\b((?:in|since|by|until|till|during|before|after|of|circa|c\.|early|late|",
-            r"mid-?|spring|summer|autumn|fall|winter|year|{months})\s+|mid-)",
-            r"(1\d{{3}}|20\d{{2}})\b"
-        ),
-        months = MONTHS
-    ))
-    .expect("static pattern")
-});
+/// A bare year-like number; the words around it decide (see [`year_in_context`]).
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(1\d{3}|20\d{2})\b").expect("static pattern"));
 
-static THE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b([Tt]he|[Aa])\s+(1\d{3}|20\d{2})\s+(\w+)").expect("static pattern")
-});
+/// Lower-case words after which a number is a year.
+const CUES: &[&str] = &[
+    "in",
+    "since",
+    "by",
+    "until",
+    "till",
+    "during",
+    "before",
+    "after",
+    "of",
+    "circa",
+    "c.",
+    "early",
+    "late",
+    "mid",
+    "spring",
+    "summer",
+    "autumn",
+    "fall",
+    "winter",
+    "year",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
 
 /// Lower-case words after which a four-digit number is a count, not a year.
 const COUNT_NOUNS: &[&str] = &[
@@ -142,7 +170,7 @@ const YEAR_NOUNS: &[&str] = &[
 
 /// Says years, decades and dates.
 pub(super) fn apply(text: &str) -> Cow<'_, str> {
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
+    if !has_four_digits(text) {
         return Cow::Borrowed(text);
     }
     let text = DECADE.replace_all(text, |c: &Captures| {
@@ -172,16 +200,19 @@ pub(super) fn apply(text: &str) -> Cow<'_, str> {
         }
         out
     });
-    let text = replace_isolated(&text, &CUED, |c, rest| {
-        let count = next_word(rest).is_some_and(|w| COUNT_NOUNS.contains(&w));
-        (!count).then(|| format!("{}{}", &c[1], say_year(&c[2])))
-    });
-    let text = replace_isolated(&text, &THE_YEAR, |c, _| {
-        let next = &c[3];
-        let yearish = next.starts_with(char::is_uppercase) || YEAR_NOUNS.contains(&next);
-        yearish.then(|| format!("{} {} {next}", &c[1], say_year(&c[2])))
+    let text = replace_isolated(&text, &YEAR, |c, before, rest| {
+        year_in_context(before, rest).then(|| say_year(&c[1]))
     });
     Cow::Owned(text.into_owned())
+}
+
+/// True when the text holds four digits in a row: every rule here needs a year or a month.
+fn has_four_digits(text: &str) -> bool {
+    let mut run = 0;
+    text.bytes().any(|b| {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        run == 4
+    }) || MONTH_DAY.is_match(text)
 }
 
 /// A year in words, or as written where espeak-ng already says it right (2000–2009).
@@ -192,8 +223,30 @@ fn say_year(digits: &str) -> String {
     }
 }
 
+/// Whether a number between `before` and `rest` is a year: after a cue word (`in 1999`,
+/// `mid-1990`) unless a count noun follows, or after "the"/"a" before a capitalized word or
+/// a word that usually follows a year (`the 2018 Singapore agreement`, `the 1992 election`).
+fn year_in_context(before: &str, rest: &str) -> bool {
+    if before.ends_with("mid-") || before.ends_with("Mid-") {
+        return true;
+    }
+    let Some(previous) = before.strip_suffix(char::is_whitespace) else {
+        return false;
+    };
+    let previous = previous.rsplit(char::is_whitespace).next().unwrap_or("");
+    let previous = previous
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    let next = next_word(rest);
+    if CUES.contains(&previous.as_str()) {
+        return !next.is_some_and(|w| COUNT_NOUNS.contains(&w));
+    }
+    matches!(previous.as_str(), "the" | "a")
+        && next.is_some_and(|w| w.starts_with(char::is_uppercase) || YEAR_NOUNS.contains(&w))
+}
+
 /// `1990-1995` or `1990–95`: both years, the second after the first.
-fn range(c: &Captures, _rest: &str) -> Option<String> {
+fn range(c: &Captures, _before: &str, _rest: &str) -> Option<String> {
     let first = words::parse_int(&c[1])?;
     let second_written = &c[2];
     let second = if second_written.len() == 2 {
@@ -207,11 +260,11 @@ fn range(c: &Captures, _rest: &str) -> Option<String> {
 
 /// Like `Regex::replace_all`, but a match glued to more digits, a decimal point, a thousands
 /// comma, a time or a percent sign (`1999.5`, `1999,000`, `2020-01-05`) is left alone, and
-/// `say` may decline (returning `None`). `say` also gets the text after the match.
+/// `say` may decline (returning `None`). `say` also gets the text before and after the match.
 fn replace_isolated<'t>(
     text: &'t str,
     re: &Regex,
-    say: impl Fn(&Captures, &str) -> Option<String>,
+    say: impl Fn(&Captures, &str, &str) -> Option<String>,
 ) -> Cow<'t, str> {
     re.replace_all(text, |c: &Captures| {
         let Some(whole) = c.get(0) else {
@@ -228,11 +281,12 @@ fn replace_isolated<'t>(
                 _ => false,
             }
         };
-        let glued_before = before.ends_with(['-', '/', '.', '$', '£', '€', '#']);
+        let glued_before = before.ends_with(['-', '/', '.', '$', '£', '€', '#'])
+            && !before.to_lowercase().ends_with("mid-");
         if glued_after || glued_before {
             return whole.as_str().to_owned();
         }
-        say(c, rest).unwrap_or_else(|| whole.as_str().to_owned())
+        say(c, before, rest).unwrap_or_else(|| whole.as_str().to_owned())
     })
 }
 
