@@ -77,8 +77,8 @@ pub(super) fn apply(text: &str) -> Cow<'_, str> {
     Cow::Owned(text.into_owned())
 }
 
-/// `replace_all` where `say` may decline, and a numeral glued to a hyphen or apostrophe
-/// (`II-era`, `I'm`) is left alone.
+/// `replace_all` where `say` may decline, and a numeral glued to an apostrophe other than a
+/// possessive (`I'm`) is left alone.
 fn replace<'t>(
     text: &'t str,
     re: &Regex,
@@ -88,7 +88,10 @@ fn replace<'t>(
         let Some(whole) = c.get(0) else {
             return String::new();
         };
-        let glued = text[whole.end()..].starts_with(['-', '\'', '’']);
+        // `I'm`, `I'd`: a pronoun; `XIV's` and `II-era` are still numerals.
+        let rest = &text[whole.end()..];
+        let after_mark = rest.strip_prefix('\'').or_else(|| rest.strip_prefix('’'));
+        let glued = after_mark.is_some_and(|r| !r.starts_with(['s', 'S']));
         match say(c) {
             Some(spoken) if !glued => spoken,
             _ => whole.as_str().to_owned(),
@@ -163,6 +166,10 @@ mod tests {
         assert_eq!(apply("Chapter IV"), "Chapter four");
         assert_eq!(apply("Super Bowl LVII"), "Super Bowl fifty-seven");
         assert_eq!(apply("Part XII."), "Part twelve.");
+        assert_eq!(
+            apply("a World War II-era plane"),
+            "a World War two-era plane"
+        );
     }
 
     #[test]
@@ -171,6 +178,8 @@ mod tests {
         assert_eq!(apply("Louis XIV"), "Louis the fourteenth");
         assert_eq!(apply("Elizabeth II"), "Elizabeth the second");
         assert_eq!(apply("Elizabeth I"), "Elizabeth the first");
+        assert_eq!(apply("Louis XIV's court"), "Louis the fourteenth's court");
+        assert_eq!(apply("Louis XIV’s court"), "Louis the fourteenth’s court");
         assert_eq!(
             apply("Pope John XXIII said"),
             "Pope John the twenty-third said"
@@ -188,7 +197,6 @@ mod tests {
             "Trump and I",
             "when Kim I met",
             "Henry I'm sure",
-            "World War II-era",
         ] {
             assert_eq!(apply(text), text);
         }

@@ -315,3 +315,60 @@ fn normalization_is_fast() {
     );
     assert!(per.as_micros() < 200, "{per:?}");
 }
+
+#[test]
+fn odd_input_never_panics() {
+    let lexicon = sample_lexicon();
+    for text in [
+        "",
+        " ",
+        "$",
+        "£.",
+        "$,",
+        "1/",
+        "/2",
+        "St.",
+        "Mt.",
+        "U.S.",
+        "e.g.",
+        "Ph.D",
+        "#",
+        "№",
+        "1990-",
+        "-1990",
+        "10:",
+        ":05",
+        "[[",
+        "]]",
+        "<",
+        ">",
+        "&",
+        "&amp",
+        "**",
+        "_",
+        "é1999é",
+        "１９９９ ٣/٤ ۱۹۹۰s",
+        "in 1999 😀 $4.99 ⅫⅫ",
+        "World War MMMM",
+        "Henry IIII",
+        "Chapter",
+        "a@b",
+        "@x.com",
+        "http://",
+        "www.",
+        "x.com/",
+        "99¢¢",
+        "$99999999999999999999",
+        "in 9999999999999999999",
+        "24:00 and 25:61",
+        "0/0 and 5/0",
+        "COVID-",
+        "Yongbyon's",
+        "Louis XIV’",
+        "Henry I’m",
+        "St. ’",
+    ] {
+        let _ = speech(text, &lexicon);
+        let _ = plain(text);
+    }
+}
