@@ -14,7 +14,12 @@
 //!    [`abbreviations`], [`currency`], [`years`], [`numbers`], [`units`], [`roman`].
 //!
 //! What espeak-ng already reads right (`4.5%`, ordinals, `10:30`, `2008`, `the '90s`, `Mr.`,
-//! `NATO`) is left alone. Every rule is pure and compiles its patterns once.
+//! `NATO`) is left alone. Every rule is pure and compiles its patterns once; a sentence
+//! costs tens of microseconds (`normalization_is_fast` in the tests, run in release).
+//!
+//! Limits: the rules see the text between lexicon replacements piece by piece, so a rule that
+//! needs the neighbouring word (`Henry VIII` when `Henry` is in the lexicon) does not fire
+//! across a replacement; and a phoneme entry followed by `'s` is read "... ess".
 
 mod abbreviations;
 mod currency;
