@@ -7,11 +7,11 @@
 //! measurements). Each concern is one rule in its own file, and [`speech`] runs them in a fixed
 //! order:
 //!
-//! 1. [`markup`]: HTML entities and leftover Markdown, so the rest sees plain text;
+//! 1. `markup`: HTML entities and leftover Markdown, so the rest sees plain text;
 //! 2. the [`Lexicon`], on the text as written: its replacements are final;
-//! 3. on what the lexicon left: [`safety`] (nothing can steer the engine), [`web`] (e-mail
-//!    addresses and URLs, before anything touches their dots), [`symbols`],
-//!    [`abbreviations`], [`currency`], [`years`], [`numbers`], [`units`], [`roman`].
+//! 3. on what the lexicon left: `safety` (nothing can steer the engine), `web` (e-mail
+//!    addresses and URLs, before anything touches their dots), `symbols`,
+//!    `abbreviations`, `currency`, `years`, `numbers`, `units`, `roman`.
 //!
 //! What espeak-ng already reads right (`4.5%`, ordinals, `10:30`, `2008`, `the '90s`, `Mr.`,
 //! `NATO`) is left alone. Every rule is pure and compiles its patterns once; a sentence
