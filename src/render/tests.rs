@@ -326,3 +326,25 @@ fn listings_match_the_manifest() {
     let json = std::fs::read_to_string(dir.path().join("chapters.json")).expect("json");
     assert_eq!(json.matches("startTime").count(), 3);
 }
+
+#[test]
+fn lexicon_edit_resynthesizes_only_sentences_with_the_changed_entry() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = Path::new("lexicon.toml");
+    let lexicon = |say: &str| {
+        Lexicon::parse(
+            &format!("[[word]]\ntext = \"talks\"\nsay = \"{say}\"\n"),
+            path,
+        )
+        .expect("lexicon")
+    };
+    let s = settings(dir.path());
+    run_with(&s, SCRIPT, &mut Fake::default(), &lexicon("torks")).expect("render");
+    let mut engine = Fake::default();
+    run_with(&s, SCRIPT, &mut engine, &lexicon("tawks")).expect("render");
+    // "Third paragraph talks. And talks. And talks." holds the word; nothing else does.
+    assert_eq!(
+        engine.spoken,
+        vec!["Third paragraph tawks.".to_owned(), "And tawks.".to_owned()]
+    );
+}

@@ -7,4 +7,5 @@ mod bad_input;
 mod commands;
 mod common;
 mod incremental;
+mod lexicon;
 mod sample;
