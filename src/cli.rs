@@ -14,6 +14,7 @@ Examples:
   narrate - < draft.txt            read the script from standard input
   narrate --voice en-gb --rate 160 another voice, slower
   narrate plan                     what a run would synthesize, keep or remove
+  narrate watch my-essay.md        re-narrate on every save of the script or lexicon
   narrate text --json              what will be spoken, sentence by sentence
   narrate voices                   the engine's voices
   narrate completions bash > /etc/bash_completion.d/narrate
@@ -37,6 +38,8 @@ pub enum Command {
     Render(RenderArgs),
     /// Show what a run would synthesize, keep and remove, and why, without touching anything.
     Plan(RenderArgs),
+    /// Narrate, then narrate again each time the script, lexicon or narrate.toml is saved.
+    Watch(RenderArgs),
     /// Print paragraphs, sentences and the text sent to the engine.
     Text(TextArgs),
     /// List the speech engine's voices.

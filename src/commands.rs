@@ -21,6 +21,7 @@ pub fn run(cli: Cli) -> Result<()> {
         None => narrate(&cli.render),
         Some(Command::Render(args)) => narrate(&args),
         Some(Command::Plan(args)) => plan(&args),
+        Some(Command::Watch(args)) => crate::watch::watch(&args),
         Some(Command::Text(args)) => text(&args),
         Some(Command::Voices(args)) => voices(&args),
         Some(Command::Completions { shell }) => {
@@ -94,32 +95,41 @@ fn narrate(args: &RenderArgs) -> Result<()> {
     let doc = load_script(&settings.script, report)?;
     let lexicon = load_lexicon(&settings.script)?;
     let mut engine = engine::open(settings.script.voice.engine)?;
-
-    let interrupted = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&interrupted);
-    // A second Ctrl-C (or a handler already installed by an embedding program) falls back to
-    // the default: the temporary files then stay in .narrate/tmp and are cleared next run.
-    let _ = ctrlc::set_handler(move || {
-        if flag.swap(true, Ordering::SeqCst) {
-            std::process::exit(crate::error::exit::INTERRUPTED);
-        }
-    });
-
-    let result = render::render(
+    let interrupted = interrupt_flag();
+    let summary = render::render(
         &settings,
         &doc,
         &lexicon,
         engine.as_mut(),
         report,
         &interrupted,
-    );
-    match &result {
-        Ok(summary) if report != Report::Quiet => {
-            eprintln!("{}", summary_line(summary, &settings));
-        }
-        _ => {}
+    )?;
+    if report != Report::Quiet {
+        eprintln!("{}", summary_line(&summary, &settings));
     }
-    result.map(|_| ())
+    Ok(())
+}
+
+/// A flag set by the first Ctrl-C; the renderer stops at the next sentence. A second Ctrl-C
+/// exits at once (temporary files then stay in .narrate/tmp and are cleared next run).
+pub(crate) fn interrupt_flag() -> Arc<AtomicBool> {
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&interrupted);
+    // Fails only if a handler is already installed (by an embedding program): keep theirs.
+    let _ = ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(crate::error::exit::INTERRUPTED);
+        }
+    });
+    interrupted
+}
+
+/// Reads the script and lexicon of `settings`.
+pub(crate) fn load_inputs(settings: &Settings, report: Report) -> Result<(Document, Lexicon)> {
+    Ok((
+        load_script(&settings.script, report)?,
+        load_lexicon(&settings.script)?,
+    ))
 }
 
 /// `m:ss` or `h:mm:ss`.

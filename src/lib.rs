@@ -15,6 +15,7 @@ pub mod output;
 pub mod render;
 pub mod script;
 pub mod text;
+pub mod watch;
 
 pub use commands::run;
 pub use error::{Error, Result};

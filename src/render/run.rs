@@ -32,8 +32,11 @@ pub struct Summary {
     pub kept: usize,
     /// Paragraph files written.
     pub written: usize,
+    /// Names of the paragraph files written, with the number of sentences synthesized.
+    pub written_files: Vec<(String, usize)>,
     /// Old paragraph files removed.
     pub removed: usize,
+    pub removed_files: Vec<String>,
     /// Paragraphs that failed, with why.
     pub failed: Vec<(usize, String)>,
 }
@@ -139,6 +142,11 @@ pub fn render(
                     progress.println(format!("wrote {} ({})", p.file, step.reason));
                 }
                 summary.written += 1;
+                let spoken = match &step.action {
+                    Action::Synthesize { sentences } => sentences.len(),
+                    _ => 0,
+                };
+                summary.written_files.push((p.file.clone(), spoken));
                 summary.audio += pcm.duration();
                 entries.push(ParagraphEntry {
                     index: p.index,
@@ -170,6 +178,7 @@ pub fn render(
     for name in &plan.remove {
         store.remove(name)?;
         summary.removed += 1;
+        summary.removed_files.push(name.clone());
     }
     let manifest = Manifest {
         format: manifest::FORMAT,

@@ -9,3 +9,4 @@ mod common;
 mod incremental;
 mod lexicon;
 mod sample;
+mod watch;

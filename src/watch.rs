@@ -1,0 +1,136 @@
+//! `narrate watch`: narrate, then again after each save of the script, its lexicon or
+//! narrate.toml, printing what changed. Saves are debounced (editors write in several steps).
+//! A bad edit (a malformed lexicon, say) is reported and the watch goes on.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
+
+use crate::cli::RenderArgs;
+use crate::commands::{interrupt_flag, load_inputs, summary_line};
+use crate::config::{self, Source, CONFIG_FILE};
+use crate::engine;
+use crate::error::{Error, Result};
+use crate::render::run::Report;
+
+/// Quiet time after the last write before narrate runs.
+const DEBOUNCE: Duration = Duration::from_millis(300);
+
+/// The files whose saves trigger a run.
+fn watched(args: &RenderArgs) -> Result<Vec<PathBuf>> {
+    let settings = config::settings(args)?;
+    let Source::File(script) = &settings.script.script else {
+        return Err(Error::Other(anyhow::anyhow!(
+            "watch needs a script file, not standard input"
+        )));
+    };
+    let mut files = vec![
+        script.clone(),
+        settings.script.script.dir().join(CONFIG_FILE),
+    ];
+    files.extend(settings.script.lexicon.clone());
+    files.extend(args.script.config.clone());
+    Ok(files)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a.file_name() == b.file_name(),
+    }
+}
+
+/// Runs until Ctrl-C.
+pub fn watch(args: &RenderArgs) -> Result<()> {
+    let report = if args.verbosity.quiet {
+        Report::Quiet
+    } else {
+        Report::Normal
+    };
+    let files = watched(args)?;
+    let interrupted = interrupt_flag();
+    let mut engine = engine::open(config::settings(args)?.script.voice.engine)?;
+
+    let (tx, rx) = mpsc::channel();
+    let mut debouncer = new_debouncer(DEBOUNCE, tx).map_err(|e| Error::Other(e.into()))?;
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .map(|f| match f.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        })
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for dir in &dirs {
+        // Folders, not files: editors that save by rename replace the file being watched.
+        debouncer
+            .watcher()
+            .watch(dir, RecursiveMode::NonRecursive)
+            .map_err(|e| Error::Other(e.into()))?;
+    }
+
+    let mut once = || -> Result<()> {
+        let settings = config::settings(args)?;
+        let (doc, lexicon) = load_inputs(&settings, report)?;
+        let summary = crate::render::render(
+            &settings,
+            &doc,
+            &lexicon,
+            engine.as_mut(),
+            report,
+            &interrupted,
+        )?;
+        if report != Report::Quiet {
+            for (file, sentences) in &summary.written_files {
+                eprintln!("  wrote {file} ({sentences} sentences spoken)");
+            }
+            for file in &summary.removed_files {
+                eprintln!("  removed {file}");
+            }
+            eprintln!("{}", summary_line(&summary, &settings));
+        }
+        Ok(())
+    };
+    let report_error = |e: Error| eprintln!("narrate: error: {e}");
+
+    if let Err(e) = once() {
+        if matches!(e, Error::Interrupted | Error::Locked { .. }) {
+            return Err(e);
+        }
+        report_error(e);
+    }
+    if report != Report::Quiet {
+        eprintln!("watching {} (Ctrl-C to stop)", files[0].display());
+    }
+    loop {
+        if interrupted.load(Ordering::SeqCst) {
+            return Err(Error::Interrupted);
+        }
+        let events = match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(Ok(events)) => events,
+            Ok(Err(e)) => return Err(Error::Other(e.into())),
+            Err(mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+        };
+        let changed: Vec<&PathBuf> = files
+            .iter()
+            .filter(|f| events.iter().any(|e| same_file(&e.path, f)))
+            .collect();
+        if changed.is_empty() {
+            continue;
+        }
+        if report != Report::Quiet {
+            let names: Vec<String> = changed.iter().map(|f| f.display().to_string()).collect();
+            eprintln!("changed: {}", names.join(", "));
+        }
+        match once() {
+            Err(Error::Interrupted) => return Err(Error::Interrupted),
+            Err(e) => report_error(e),
+            Ok(()) => {}
+        }
+    }
+}
