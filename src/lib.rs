@@ -5,6 +5,7 @@
 //! one WAV per paragraph; [`output`] writes chapter listings and transcripts; [`render`]
 //! plans and runs the whole thing. [`run`] is the command-line entry point.
 
+pub mod audio;
 pub mod engine;
 pub mod output;
 pub mod text;
