@@ -3,6 +3,9 @@
 //! Audio is handled as `f32` in [-1, 1] between the engine and the file so that gain
 //! (loudness) and fades do not round twice; files are 16-bit PCM.
 
+pub mod loudness;
+pub mod mp3;
+pub mod resample;
 pub mod wav;
 
 use std::time::Duration;

@@ -1,0 +1,363 @@
+//! Loudness measurement (EBU R128 / ITU-R BS.1770) and normalization to a delivery target.
+//!
+//! Podcast hosts and audiobook stores expect a standard loudness, so the episode and every
+//! paragraph file are brought to one. The meter is the `ebur128` crate (the same algorithm as
+//! ffmpeg's `ebur128` filter), never a hand-rolled one. Normalization applies ONE gain to the
+//! whole buffer: per-sentence gains make the level jump audibly between sentences. When that
+//! gain would push the true peak over the ceiling, a smooth look-ahead limiter (not a
+//! clipper) tames only the peaks, and the gain is re-tuned so that the result still meets the
+//! loudness target.
+
+use std::fmt;
+
+use ebur128::{EbuR128, Mode};
+use serde::{Deserialize, Serialize};
+
+/// Integrated loudness in LUFS (loudness units relative to full scale).
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Lufs(pub f64);
+
+/// A level or a gain in decibels: dBFS for RMS and sample peaks, dBTP for true peaks,
+/// LU for loudness ranges and for gains.
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Db(pub f64);
+
+impl Db {
+    /// Level of a linear amplitude (1.0 is full scale); `None` for silence.
+    fn from_amplitude(amplitude: f64) -> Option<Db> {
+        (amplitude > 0.0 && amplitude.is_finite()).then(|| Db(20.0 * amplitude.log10()))
+    }
+
+    /// The linear factor of this gain.
+    pub fn factor(self) -> f64 {
+        10f64.powf(self.0 / 20.0)
+    }
+}
+
+impl fmt::Display for Lufs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:.1} LUFS", self.0)
+    }
+}
+
+impl fmt::Display for Db {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:.1} dB", self.0)
+    }
+}
+
+/// A named loudness standard, as chosen with `--loudness`.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Preset {
+    /// Podcasts: -16 LUFS for stereo, -19 LUFS for mono (the same perceived level), -1 dBTP.
+    #[default]
+    Podcast,
+    /// ACX audiobooks: RMS between -23 and -18 dB (aim -20 dB), peaks at most -3 dB.
+    Acx,
+    /// EBU R128 broadcast: -23 LUFS, -1 dBTP.
+    Ebu,
+    /// Leave the engine's level alone.
+    Off,
+}
+
+/// The level a normalized buffer should reach.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    /// BS.1770 gated integrated loudness.
+    Integrated(Lufs),
+    /// Plain RMS over the whole buffer, `20 log10(rms)` (a full-scale sine is -3 dB), the
+    /// way ACX's checker and Audacity measure it.
+    Rms(Db),
+}
+
+/// A loudness target: the level to reach and the true-peak ceiling to stay under.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Target {
+    pub level: Level,
+    /// True-peak ceiling in dBTP (4x oversampled peak, as BS.1770 defines it).
+    pub ceiling: Db,
+}
+
+impl Preset {
+    /// The target for audio with `channels` channels, or `None` for [`Preset::Off`].
+    ///
+    /// Mono podcasts aim at -19 LUFS rather than -16: BS.1770 measures one channel once,
+    /// while a player sends mono to both speakers, which sounds 3 LU louder.
+    /// ACX allows an RMS between -23 and -18 dB; -20 dB sits well inside that window and
+    /// leaves room for the -3 dB peak limit on speech (crest factor around 15 to 18 dB).
+    /// Its ceiling is applied to the true peak, which is stricter than ACX's sample peak.
+    pub fn target(self, channels: u32) -> Option<Target> {
+        let (level, ceiling) = match self {
+            Preset::Podcast if channels == 1 => (Level::Integrated(Lufs(-19.0)), -1.0),
+            Preset::Podcast => (Level::Integrated(Lufs(-16.0)), -1.0),
+            Preset::Acx => (Level::Rms(Db(-20.0)), -3.0),
+            Preset::Ebu => (Level::Integrated(Lufs(-23.0)), -1.0),
+            Preset::Off => return None,
+        };
+        Some(Target {
+            level,
+            ceiling: Db(ceiling),
+        })
+    }
+}
+
+/// What the meter says about a buffer. A value is `None` where it is undefined: silence, or
+/// (for the gated measures) audio shorter than one 400 ms gating block or below -70 LUFS.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Loudness {
+    /// Gated integrated loudness.
+    pub integrated: Option<Lufs>,
+    /// Loudness range (EBU Tech 3342), in LU.
+    pub range: Option<Db>,
+    /// True peak, dBTP.
+    pub true_peak: Option<Db>,
+    /// Highest sample, dBFS.
+    pub sample_peak: Option<Db>,
+    /// RMS over the whole buffer, dBFS (see [`Level::Rms`]).
+    pub rms: Option<Db>,
+}
+
+impl Loudness {
+    /// The measured value of the kind that `level` asks for.
+    pub fn level(&self, level: &Level) -> Option<f64> {
+        match level {
+            Level::Integrated(_) => self.integrated.map(|l| l.0),
+            Level::Rms(_) => self.rms.map(|l| l.0),
+        }
+    }
+}
+
+impl fmt::Display for Loudness {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.integrated {
+            Some(l) => write!(f, "{l}")?,
+            None => f.write_str("silent")?,
+        }
+        if let Some(tp) = self.true_peak {
+            write!(f, ", true peak {:.1} dBTP", tp.0)?;
+        }
+        if let Some(rms) = self.rms {
+            write!(f, ", RMS {:.1} dB", rms.0)?;
+        }
+        Ok(())
+    }
+}
+
+/// What [`normalize`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Gain {
+    /// The one gain applied to the whole buffer (0 dB when nothing was done).
+    pub gain: Db,
+    /// Largest gain reduction of the peak limiter, 0 dB when it did not act.
+    pub limited: Db,
+    /// The buffer before.
+    pub before: Loudness,
+    /// The buffer after, measured again.
+    pub after: Loudness,
+}
+
+/// Why a buffer could not be measured.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot measure loudness at {sample_rate} Hz: {source}")]
+    Meter {
+        sample_rate: u32,
+        #[source]
+        source: ebur128::Error,
+    },
+}
+
+/// Measure `samples` (mono) at `sample_rate`.
+pub fn measure(samples: &[f32], sample_rate: u32) -> Result<Loudness, Error> {
+    let meter_error = |source| Error::Meter {
+        sample_rate,
+        source,
+    };
+    let mode = Mode::I | Mode::LRA | Mode::TRUE_PEAK | Mode::SAMPLE_PEAK;
+    let mut meter = EbuR128::new(1, sample_rate, mode).map_err(meter_error)?;
+    meter.add_frames_f32(samples).map_err(meter_error)?;
+    let integrated = meter.loudness_global().map_err(meter_error)?;
+    let range = meter.loudness_range().map_err(meter_error)?;
+    let true_peak = meter.true_peak(0).map_err(meter_error)?;
+    let sample_peak = meter.sample_peak(0).map_err(meter_error)?;
+    let rms = if samples.is_empty() {
+        0.0
+    } else {
+        let energy: f64 = samples.iter().map(|&s| f64::from(s) * f64::from(s)).sum();
+        (energy / samples.len() as f64).sqrt()
+    };
+    let finite = |v: f64| v.is_finite().then_some(v);
+    Ok(Loudness {
+        integrated: finite(integrated).map(Lufs),
+        // A range is only meaningful once there is a level to spread around.
+        range: finite(integrated).and(finite(range)).map(Db),
+        true_peak: Db::from_amplitude(true_peak),
+        sample_peak: Db::from_amplitude(sample_peak),
+        rms: Db::from_amplitude(rms),
+    })
+}
+
+/// How close to the target the gain search stops, in LU (the promise is 1 LU; aim closer).
+const AIM: f64 = 0.05;
+/// Rounds of gain search; each round re-measures. Three are usually enough.
+const ROUNDS: usize = 8;
+/// How far under the true-peak ceiling the limiter aims at first, in dB: the limiter sees
+/// samples, and the peaks between samples can be a little higher.
+const MARGIN_DB: f64 = 0.3;
+
+/// Bring `samples` (mono) to `target` with one gain for the whole buffer, limiting peaks that
+/// the gain would push over the ceiling. Silent or too short input (no integrated loudness)
+/// is left untouched with a gain of 0 dB. The gain is re-tuned after limiting, for at most
+/// eight measurements; should a pathological input not converge, the closest result is
+/// kept, so callers that promise a tolerance check [`Gain::after`].
+pub fn normalize(samples: &mut [f32], sample_rate: u32, target: &Target) -> Result<Gain, Error> {
+    let before = measure(samples, sample_rate)?;
+    let (goal, measured) = match (target.level, before.level(&target.level)) {
+        (Level::Integrated(goal), Some(measured)) => (goal.0, measured),
+        (Level::Rms(goal), Some(measured)) => (goal.0, measured),
+        (_, None) => {
+            return Ok(Gain {
+                gain: Db(0.0),
+                limited: Db(0.0),
+                before,
+                after: before,
+            })
+        }
+    };
+    let original = samples.to_vec();
+    let mut gain_db = goal - measured;
+    let mut threshold_db = target.ceiling.0 - MARGIN_DB;
+    let mut best = Trial::run(&original, sample_rate, gain_db, threshold_db)?;
+    let mut last = best.after;
+    for _ in 1..ROUNDS {
+        let miss = goal - last.level(&target.level).unwrap_or(goal);
+        let over = last.true_peak.map_or(0.0, |tp| tp.0 - target.ceiling.0);
+        if miss.abs() <= AIM && over <= 0.0 {
+            break;
+        }
+        gain_db += miss;
+        if over > 0.0 {
+            threshold_db -= over + 0.05;
+        }
+        let trial = Trial::run(&original, sample_rate, gain_db, threshold_db)?;
+        last = trial.after;
+        if trial.score(target, goal) < best.score(target, goal) {
+            best = trial;
+        }
+    }
+    let Trial {
+        gain: gain_db,
+        limited,
+        after,
+        samples: trial,
+    } = best;
+    samples.copy_from_slice(&trial);
+    Ok(Gain {
+        gain: Db(gain_db),
+        limited,
+        before,
+        after,
+    })
+}
+
+/// One candidate result of [`normalize`]: a gain and limiter threshold tried out.
+struct Trial {
+    gain: f64,
+    limited: Db,
+    after: Loudness,
+    samples: Vec<f32>,
+}
+
+impl Trial {
+    fn run(original: &[f32], sample_rate: u32, gain: f64, threshold: f64) -> Result<Trial, Error> {
+        let factor = Db(gain).factor();
+        let mut samples: Vec<f32> = original
+            .iter()
+            .map(|&s| (f64::from(s) * factor) as f32)
+            .collect();
+        let limited = limit(&mut samples, sample_rate, Db(threshold));
+        let after = measure(&samples, sample_rate)?;
+        Ok(Trial {
+            gain,
+            limited,
+            after,
+            samples,
+        })
+    }
+
+    /// How far this trial is from the target: peaks over the ceiling weigh most.
+    fn score(&self, target: &Target, goal: f64) -> f64 {
+        let over = self
+            .after
+            .true_peak
+            .map_or(0.0, |tp| (tp.0 - target.ceiling.0).max(0.0));
+        let miss = self
+            .after
+            .level(&target.level)
+            .map_or(0.0, |l| (l - goal).abs());
+        over * 10.0 + miss
+    }
+}
+
+/// Look-ahead peak limiter: keeps every sample at or under `threshold` (dBFS) with a gain
+/// that ramps down ahead of a peak (attack, up to [`ATTACK_S`]) and recovers smoothly after
+/// it (release, [`RELEASE_S`]), so that peaks are turned down rather than clipped. Returns
+/// the largest reduction.
+fn limit(samples: &mut [f32], sample_rate: u32, threshold: Db) -> Db {
+    let ceiling = threshold.factor();
+    if samples.iter().all(|&s| f64::from(s).abs() <= ceiling) {
+        return Db(0.0);
+    }
+    // The gain each sample needs on its own; most need none.
+    let mut gain: Vec<f64> = samples
+        .iter()
+        .map(|&s| {
+            let a = f64::from(s).abs();
+            if a > ceiling {
+                ceiling / a
+            } else {
+                1.0
+            }
+        })
+        .collect();
+    let Some(lowest) = gain.iter().copied().reduce(f64::min) else {
+        return Db(0.0);
+    };
+    if lowest >= 1.0 {
+        return Db(0.0);
+    }
+    let rate = f64::from(sample_rate);
+    // Attack: walking backwards, the gain may rise by at most 1/attack per sample, so it
+    // ramps down over up to ATTACK_S before each peak instead of stepping.
+    let attack_step = 1.0 / (ATTACK_S * rate).max(1.0);
+    for i in (0..gain.len().saturating_sub(1)).rev() {
+        gain[i] = gain[i].min(gain[i + 1] + attack_step);
+    }
+    // Release: walking forwards, the gain recovers towards 1 exponentially.
+    let release = 1.0 - (-1.0 / (RELEASE_S * rate)).exp();
+    for i in 1..gain.len() {
+        let recovered = gain[i - 1] + (1.0 - gain[i - 1]) * release;
+        gain[i] = gain[i].min(recovered);
+    }
+    for (s, g) in samples.iter_mut().zip(&gain) {
+        *s = (f64::from(*s) * g) as f32;
+    }
+    Db::from_amplitude(lowest).map_or(Db(0.0), |db| Db(-db.0))
+}
+
+/// Longest attack ramp of the limiter, in seconds.
+const ATTACK_S: f64 = 0.005;
+/// Release time constant of the limiter, in seconds.
+const RELEASE_S: f64 = 0.080;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,181 @@
+//! Loudness targets, met and measured again with the same meter; silence; limiting.
+
+use super::*;
+
+const RATE: u32 = 22_050;
+
+/// A deterministic stand-in for speech: a voiced buzz plus filtered noise, shaped into
+/// syllables (4 per second) with a pause of 0.4 s every 2 s. Peak level about `level`.
+fn speech_like(seconds: f64, level: f32) -> Vec<f32> {
+    let rate = f64::from(RATE);
+    let mut state: u32 = 0x1234_5678;
+    let mut noise_lp = 0.0;
+    (0..(seconds * rate) as usize)
+        .map(|i| {
+            let t = i as f64 / rate;
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            let noise = f64::from(state >> 8) / f64::from(1u32 << 24) * 2.0 - 1.0;
+            noise_lp += 0.3 * (noise - noise_lp);
+            let tau = std::f64::consts::TAU;
+            let voiced: f64 = (1..=8)
+                .map(|h| (tau * 130.0 * f64::from(h) * t).sin() / f64::from(h))
+                .sum();
+            let syllable = (0.5 - 0.5 * (tau * 4.0 * t).cos()).powi(2);
+            let pause = t % 2.0 > 1.6;
+            if pause {
+                0.0
+            } else {
+                (f64::from(level) * syllable * (0.45 * voiced + 0.5 * noise_lp)) as f32
+            }
+        })
+        .collect()
+}
+
+fn assert_meets(samples: &[f32], target: &Target, tolerance: f64) {
+    let result = measure(samples, RATE).expect("measure");
+    let (goal, got) = match target.level {
+        Level::Integrated(goal) => (goal.0, result.integrated.map(|l| l.0)),
+        Level::Rms(goal) => (goal.0, result.rms.map(|l| l.0)),
+    };
+    let got = got.expect("a level");
+    assert!(
+        (got - goal).abs() <= tolerance,
+        "level {got:.2}, target {goal:.2} ({result})"
+    );
+    let peak = result.true_peak.expect("a peak").0;
+    assert!(
+        peak <= target.ceiling.0,
+        "true peak {peak:.2} over {:.2}",
+        target.ceiling.0
+    );
+}
+
+#[test]
+fn presets_have_the_documented_targets() {
+    let integrated = |p: Preset, ch| match p.target(ch).map(|t| t.level) {
+        Some(Level::Integrated(l)) => Some(l.0),
+        _ => None,
+    };
+    assert_eq!(integrated(Preset::Podcast, 1), Some(-19.0));
+    assert_eq!(integrated(Preset::Podcast, 2), Some(-16.0));
+    assert_eq!(integrated(Preset::Ebu, 1), Some(-23.0));
+    let acx = Preset::Acx.target(1).expect("acx has a target");
+    assert_eq!(acx.level, Level::Rms(Db(-20.0)));
+    assert_eq!(acx.ceiling, Db(-3.0));
+    assert_eq!(Preset::Podcast.target(1).map(|t| t.ceiling), Some(Db(-1.0)));
+    assert_eq!(Preset::Off.target(1), None);
+    assert_eq!(Preset::default(), Preset::Podcast);
+    assert_eq!(
+        serde_json::to_string(&Preset::Podcast).expect("json"),
+        "\"podcast\""
+    );
+}
+
+#[test]
+fn every_preset_reaches_its_target_under_the_ceiling() {
+    let input = speech_like(12.0, 0.3);
+    for (preset, channels) in [
+        (Preset::Podcast, 1),
+        (Preset::Podcast, 2),
+        (Preset::Ebu, 1),
+        (Preset::Acx, 1),
+    ] {
+        let target = preset.target(channels).expect("a target");
+        let mut samples = input.clone();
+        let gain = normalize(&mut samples, RATE, &target).expect("normalize");
+        assert_meets(&samples, &target, 0.5);
+        assert!(gain.gain.0.is_finite(), "{preset:?}: {gain:?}");
+        assert_eq!(gain.after, measure(&samples, RATE).expect("measure"));
+    }
+}
+
+#[test]
+fn one_gain_for_the_whole_buffer_when_no_peak_needs_limiting() {
+    let input = speech_like(8.0, 0.3);
+    let mut samples = input.clone();
+    let target = Preset::Ebu.target(1).expect("a target");
+    let gain = normalize(&mut samples, RATE, &target).expect("normalize");
+    assert_eq!(gain.limited, Db(0.0));
+    let factor = gain.gain.factor();
+    for (before, after) in input.iter().zip(&samples) {
+        let expected = (f64::from(*before) * factor) as f32;
+        assert!((expected - after).abs() <= 1e-6, "{expected} vs {after}");
+    }
+}
+
+#[test]
+fn silence_stays_silent() {
+    let mut samples = vec![0.0f32; 3 * RATE as usize];
+    let target = Preset::Podcast.target(1).expect("a target");
+    let gain = normalize(&mut samples, RATE, &target).expect("normalize");
+    assert_eq!(gain.gain, Db(0.0));
+    assert_eq!(gain.after.integrated, None);
+    assert_eq!(gain.after.true_peak, None);
+    assert!(samples.iter().all(|&s| s == 0.0));
+}
+
+#[test]
+fn too_short_or_empty_input_is_left_alone() {
+    let tone: Vec<f32> = (0..RATE as usize / 10)
+        .map(|i| (0.5 * (i as f64 * 0.3).sin()) as f32)
+        .collect();
+    let mut samples = tone.clone();
+    let target = Preset::Podcast.target(1).expect("a target");
+    let gain = normalize(&mut samples, RATE, &target).expect("normalize");
+    assert_eq!(gain.gain, Db(0.0));
+    assert_eq!(samples, tone);
+    assert!(gain.before.sample_peak.is_some());
+
+    let mut empty: Vec<f32> = Vec::new();
+    let gain = normalize(&mut empty, RATE, &target).expect("normalize empty");
+    assert_eq!(gain.before.rms, None);
+}
+
+#[test]
+fn a_huge_peak_is_limited_under_the_ceiling_and_loudness_still_met() {
+    let mut input = speech_like(12.0, 0.05);
+    // A 10 ms full-scale click burst, 30 dB above the speech.
+    for (i, s) in input[5 * RATE as usize..][..RATE as usize / 100]
+        .iter_mut()
+        .enumerate()
+    {
+        *s = (0.99 * (i as f64 * 0.6).sin()) as f32;
+    }
+    let mut samples = input.clone();
+    let target = Preset::Podcast.target(1).expect("a target");
+    let gain = normalize(&mut samples, RATE, &target).expect("normalize");
+    assert!(gain.limited.0 > 6.0, "{gain:?}");
+    assert_meets(&samples, &target, 0.5);
+}
+
+#[test]
+fn the_limiter_turns_peaks_down_smoothly_instead_of_clipping() {
+    let mut samples: Vec<f32> = (0..RATE as usize)
+        .map(|i| {
+            let burst = (10_000..10_400).contains(&i);
+            let amp = if burst { 0.9 } else { 0.1 };
+            (amp * (i as f64 * 0.2).sin()) as f32
+        })
+        .collect();
+    let input = samples.clone();
+    let limited = limit(&mut samples, RATE, Db(-6.0));
+    // 0.9 is -0.9 dBFS, so about 5 dB over.
+    assert!((limited.0 - 5.1).abs() < 0.1, "{limited:?}");
+    let ceiling = Db(-6.0).factor() as f32;
+    assert!(samples.iter().all(|s| s.abs() <= ceiling + 1e-6));
+    // The gain (output over input) never jumps: a clipper would flatten the burst's
+    // crests, a smooth limiter scales whole cycles.
+    let gains: Vec<f64> = input
+        .iter()
+        .zip(&samples)
+        .filter(|(i, _)| i.abs() > 0.02)
+        .map(|(i, o)| f64::from(*o) / f64::from(*i))
+        .collect();
+    let steepest = gains
+        .windows(2)
+        .map(|w| (w[1] - w[0]).abs())
+        .fold(0.0, f64::max);
+    assert!(steepest < 0.05, "gain step {steepest}");
+    // Far from the burst the signal is untouched.
+    assert_eq!(samples[..5_000], input[..5_000]);
+}
