@@ -111,6 +111,23 @@ pub struct RenderArgs {
     #[arg(long, value_name = "MS")]
     pub tail: Option<u64>,
 
+    /// Loudness standard for every file: podcast (-19 LUFS mono, -1 dBTP), acx (audiobooks),
+    /// ebu (-23 LUFS), off. Default: podcast.
+    #[arg(long, value_enum, value_name = "PRESET")]
+    pub loudness: Option<crate::audio::loudness::Preset>,
+
+    /// Sample rate of the episode (episode.wav, episode.mp3). Default: 44100.
+    #[arg(long, value_name = "HZ")]
+    pub sample_rate: Option<u32>,
+
+    /// Bit rate of episode.mp3 (constant), kbps. Default: 64.
+    #[arg(long, value_name = "KBPS")]
+    pub bitrate: Option<u32>,
+
+    /// Do not write episode.wav and episode.mp3.
+    #[arg(long)]
+    pub no_episode: bool,
+
     /// Print the merged settings (defaults < narrate.toml < environment < flags) and exit.
     #[arg(long)]
     pub dump_config: bool,

@@ -166,6 +166,28 @@ pub fn summary_line(s: &Summary, settings: &Settings) -> String {
     if s.removed > 0 {
         line.push_str(&format!(", {} removed", s.removed));
     }
+    if let Some(e) = &s.episode {
+        let loudness = e
+            .loudness
+            .as_ref()
+            .and_then(|l| {
+                Some(format!(
+                    "{:.1} LUFS, true peak {:.1} dBTP",
+                    l.integrated?.0, l.true_peak?.0
+                ))
+            })
+            .unwrap_or_else(|| "not measured".to_owned());
+        line.push_str(&format!(
+            "\n  episode: {}/{{{},{}}} at {} Hz, {} ({:?}){}",
+            settings.output.display(),
+            crate::render::episode::WAV,
+            crate::render::episode::MP3,
+            e.sample_rate,
+            loudness,
+            settings.master.loudness,
+            if s.episode_written { "" } else { ", unchanged" },
+        ));
+    }
     line
 }
 

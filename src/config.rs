@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::audio::loudness::Preset;
 use crate::cli::{RenderArgs, ScriptArgs};
 use crate::engine::{EngineKind, Pitch, Rate, VoiceId};
 use crate::error::InputError;
@@ -39,6 +40,10 @@ pub struct FileConfig {
     pub tail_ms: Option<u64>,
     pub title: Option<String>,
     pub artist: Option<String>,
+    pub loudness: Option<Preset>,
+    pub sample_rate: Option<u32>,
+    pub bitrate: Option<u32>,
+    pub episode: Option<bool>,
 }
 
 /// Where the script comes from.
@@ -117,6 +122,31 @@ pub struct ScriptSettings {
     pub artist: Option<String>,
 }
 
+/// The finished product: loudness of every file, and the episode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Master {
+    /// Loudness standard every paragraph file (one gain per file) and the episode meet.
+    pub loudness: Preset,
+    /// Sample rate of the episode files.
+    pub sample_rate: u32,
+    /// MP3 bit rate, kbps (constant).
+    pub bitrate: u32,
+    /// Write episode.wav and episode.mp3.
+    pub episode: bool,
+}
+
+impl Default for Master {
+    fn default() -> Master {
+        Master {
+            loudness: Preset::Podcast,
+            sample_rate: 44_100,
+            bitrate: 64,
+            episode: true,
+        }
+    }
+}
+
 /// Settings for a render.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -125,6 +155,7 @@ pub struct Settings {
     pub script: ScriptSettings,
     pub output: PathBuf,
     pub layout: Layout,
+    pub master: Master,
 }
 
 mod millis {
@@ -279,9 +310,44 @@ pub fn settings(args: &RenderArgs) -> Result<Settings, InputError> {
         (None, Some(o)) => base.join(o),
         (None, None) => PathBuf::from(DEFAULT_OUTPUT),
     };
+    let defaults = Master::default();
+    let master = Master {
+        loudness: args.loudness.or(file.loudness).unwrap_or(defaults.loudness),
+        sample_rate: args
+            .sample_rate
+            .or(file.sample_rate)
+            .unwrap_or(defaults.sample_rate),
+        bitrate: args.bitrate.or(file.bitrate).unwrap_or(defaults.bitrate),
+        episode: if args.no_episode {
+            false
+        } else {
+            file.episode.unwrap_or(defaults.episode)
+        },
+    };
+    const MP3_RATES: [u32; 6] = [22_050, 24_000, 32_000, 44_100, 48_000, 16_000];
+    if !MP3_RATES.contains(&master.sample_rate) {
+        return Err(InputError::Config {
+            path: script.script.display(),
+            message: format!(
+                "sample rate {} Hz is not one an MP3 can have (16000, 22050, 24000, 32000, 44100, 48000)",
+                master.sample_rate
+            ),
+        });
+    }
+    const BITRATES: [u32; 9] = [32, 40, 48, 64, 80, 96, 112, 128, 160];
+    if !BITRATES.contains(&master.bitrate) {
+        return Err(InputError::Config {
+            path: script.script.display(),
+            message: format!(
+                "bit rate {} kbps is not one of {BITRATES:?}",
+                master.bitrate
+            ),
+        });
+    }
     Ok(Settings {
         script,
         output,
         layout,
+        master,
     })
 }

@@ -233,8 +233,33 @@ pub fn normalize(samples: &mut [f32], sample_rate: u32, target: &Target) -> Resu
             })
         }
     };
-    let original = samples.to_vec();
     let mut gain_db = goal - measured;
+    // Most speech needs no limiting: then one gain is the whole job, and every measure moves
+    // by exactly that gain (BS.1770 gating is relative, the peaks and RMS scale), so there is
+    // nothing to measure again.
+    let fits = before
+        .true_peak
+        .is_none_or(|tp| tp.0 + gain_db <= target.ceiling.0 - MARGIN_DB);
+    if fits {
+        let factor = Db(gain_db).factor();
+        for s in samples.iter_mut() {
+            *s = (f64::from(*s) * factor) as f32;
+        }
+        let shift = |d: Option<Db>| d.map(|d| Db(d.0 + gain_db));
+        return Ok(Gain {
+            gain: Db(gain_db),
+            limited: Db(0.0),
+            before,
+            after: Loudness {
+                integrated: before.integrated.map(|l| Lufs(l.0 + gain_db)),
+                range: before.range,
+                true_peak: shift(before.true_peak),
+                sample_peak: shift(before.sample_peak),
+                rms: shift(before.rms),
+            },
+        });
+    }
+    let original = samples.to_vec();
     let mut threshold_db = target.ceiling.0 - MARGIN_DB;
     let mut best = Trial::run(&original, sample_rate, gain_db, threshold_db)?;
     let mut last = best.after;

@@ -11,6 +11,7 @@
 
 use std::collections::HashSet;
 use std::fmt;
+use std::io::{Seek, SeekFrom, Write};
 use std::num::NonZeroU32;
 
 use id3::frame::{Chapter, TableOfContents};
@@ -66,6 +67,8 @@ pub enum Error {
     },
     #[error("cannot write the ID3 tag: {0}")]
     Tag(#[source] id3::Error),
+    #[error("cannot write the MP3: {0}")]
+    Io(#[source] std::io::Error),
 }
 
 /// Bit rates of MPEG-1 Layer III (32, 44.1 and 48 kHz).
@@ -98,50 +101,115 @@ pub fn encode(
     if samples.is_empty() {
         return Err(Error::Empty);
     }
-    let bitrate = bitrate(sample_rate, bitrate_kbps)?;
-    let mut out = id3_tag(tags)?;
-    let audio_start = out.len();
+    let mut writer = Writer::new(
+        std::io::Cursor::new(Vec::new()),
+        sample_rate,
+        bitrate_kbps,
+        tags,
+    )?;
+    writer.push(samples)?;
+    Ok(writer.finish()?.into_inner())
+}
 
-    let configuring = "being configured";
-    let mut builder = Builder::new().ok_or_else(|| lame(configuring)("out of memory"))?;
-    builder.set_num_channels(1).map_err(lame(configuring))?;
-    builder
-        .set_sample_rate(sample_rate)
-        .map_err(lame(configuring))?;
-    builder
-        .set_output_sample_rate(NonZeroU32::new(sample_rate))
-        .map_err(lame(configuring))?;
-    builder.set_mode(Mode::Mono).map_err(lame(configuring))?;
-    builder.set_brate(bitrate).map_err(lame(configuring))?;
-    builder
-        .set_vbr_mode(VbrMode::Off)
-        .map_err(lame(configuring))?;
-    builder.set_quality(QUALITY).map_err(lame(configuring))?;
-    builder
-        .set_to_write_vbr_tag(true)
-        .map_err(lame(configuring))?;
-    let mut encoder = builder.build().map_err(lame(configuring))?;
+/// A streaming encoder: the tag first, then frames as samples arrive, then LAME's Info
+/// frame written back over the placeholder at the start. Memory stays one chunk, whatever
+/// the length of the episode.
+pub struct Writer<W: Write + Seek> {
+    out: W,
+    encoder: mp3lame_encoder::Encoder,
+    audio_start: u64,
+    buffer: Vec<u8>,
+    samples: u64,
+}
 
-    for chunk in samples.chunks(CHUNK) {
-        out.reserve(mp3lame_encoder::max_required_buffer_size(chunk.len()));
-        encoder
-            .encode_to_vec(MonoPcm(chunk), &mut out)
-            .map_err(lame("encoding"))?;
+impl<W: Write + Seek> fmt::Debug for Writer<W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("mp3::Writer")
+            .field("samples", &self.samples)
+            .finish_non_exhaustive()
     }
-    out.reserve(mp3lame_encoder::max_required_buffer_size(0));
-    encoder
-        .flush_to_vec::<FlushGap>(&mut out)
-        .map_err(lame("flushing"))?;
+}
 
-    // LAME left an empty first frame for its Info tag; fill it in now that the length,
-    // delay and padding are known.
-    let mut info = Vec::with_capacity(encoder.lame_tag_size());
-    if encoder.lame_tag_encode_to_vec(&mut info).is_some() {
-        if let Some(first) = out.get_mut(audio_start..audio_start + info.len()) {
-            first.copy_from_slice(&info);
+impl<W: Write + Seek> Writer<W> {
+    /// Writes the ID3 tag to `out` and prepares the encoder.
+    pub fn new(
+        mut out: W,
+        sample_rate: u32,
+        bitrate_kbps: u32,
+        tags: &Tags,
+    ) -> Result<Self, Error> {
+        let bitrate = bitrate(sample_rate, bitrate_kbps)?;
+        let tag = id3_tag(tags)?;
+        out.write_all(&tag).map_err(Error::Io)?;
+        let audio_start = tag.len() as u64;
+
+        let configuring = "being configured";
+        let mut builder = Builder::new().ok_or_else(|| lame(configuring)("out of memory"))?;
+        builder.set_num_channels(1).map_err(lame(configuring))?;
+        builder
+            .set_sample_rate(sample_rate)
+            .map_err(lame(configuring))?;
+        builder
+            .set_output_sample_rate(NonZeroU32::new(sample_rate))
+            .map_err(lame(configuring))?;
+        builder.set_mode(Mode::Mono).map_err(lame(configuring))?;
+        builder.set_brate(bitrate).map_err(lame(configuring))?;
+        builder
+            .set_vbr_mode(VbrMode::Off)
+            .map_err(lame(configuring))?;
+        builder.set_quality(QUALITY).map_err(lame(configuring))?;
+        builder
+            .set_to_write_vbr_tag(true)
+            .map_err(lame(configuring))?;
+        let encoder = builder.build().map_err(lame(configuring))?;
+        Ok(Writer {
+            out,
+            encoder,
+            audio_start,
+            buffer: Vec::new(),
+            samples: 0,
+        })
+    }
+
+    /// Encodes more samples.
+    pub fn push(&mut self, samples: &[f32]) -> Result<(), Error> {
+        for chunk in samples.chunks(CHUNK) {
+            self.buffer.clear();
+            self.buffer
+                .reserve(mp3lame_encoder::max_required_buffer_size(chunk.len()));
+            self.encoder
+                .encode_to_vec(MonoPcm(chunk), &mut self.buffer)
+                .map_err(lame("encoding"))?;
+            self.out.write_all(&self.buffer).map_err(Error::Io)?;
+            self.samples += chunk.len() as u64;
         }
+        Ok(())
     }
-    Ok(out)
+
+    /// Flushes the encoder, fills in the Info frame, and gives the output back.
+    pub fn finish(mut self) -> Result<W, Error> {
+        if self.samples == 0 {
+            return Err(Error::Empty);
+        }
+        self.buffer.clear();
+        self.buffer
+            .reserve(mp3lame_encoder::max_required_buffer_size(0));
+        self.encoder
+            .flush_to_vec::<FlushGap>(&mut self.buffer)
+            .map_err(lame("flushing"))?;
+        self.out.write_all(&self.buffer).map_err(Error::Io)?;
+        // LAME left an empty first frame for its Info tag; fill it in now that the length,
+        // delay and padding are known.
+        let mut info = Vec::with_capacity(self.encoder.lame_tag_size());
+        if self.encoder.lame_tag_encode_to_vec(&mut info).is_some() {
+            self.out
+                .seek(SeekFrom::Start(self.audio_start))
+                .and_then(|_| self.out.write_all(&info))
+                .and_then(|()| self.out.seek(SeekFrom::End(0)).map(|_| ()))
+                .map_err(Error::Io)?;
+        }
+        Ok(self.out)
+    }
 }
 
 /// Turns a LAME error into ours, saying what was being done.

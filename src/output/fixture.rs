@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use super::{Chapter, Cue, Program};
+use super::{Chapter, Cue, Level, Program};
 
 fn ns(nanos: u64) -> Duration {
     Duration::from_nanos(nanos)
@@ -32,6 +32,10 @@ pub fn program() -> Program {
         title: "Essays, \"Collected\" & More".to_owned(),
         chapters: vec![
             Chapter {
+                loudness: Some(Level {
+                    lufs: -19.04,
+                    true_peak: -1.23,
+                }),
                 index: 1,
                 file: "01-it-is-abundantly-clear.wav".to_owned(),
                 title: "It is \"abundantly\" clear, she said".to_owned(),
@@ -47,6 +51,7 @@ pub fn program() -> Program {
                 ],
             },
             Chapter {
+                loudness: None,
                 index: 2,
                 file: "02-salt-pepper-now.wav".to_owned(),
                 title: "Salt & pepper <b>now</b>".to_owned(),
@@ -62,6 +67,7 @@ pub fn program() -> Program {
                 ],
             },
             Chapter {
+                loudness: None,
                 index: 3,
                 file: "03-cafe-creme-naive-true-1-back.wav".to_owned(),
                 title: "Café crème:\nnaïve = true; #1 \\ back".to_owned(),

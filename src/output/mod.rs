@@ -30,7 +30,7 @@ pub use txt::ChapterTable;
 pub use vtt::WebVtt;
 
 /// The whole narration, as the listings see it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Program {
     /// Title of the whole narration (front matter, else the script's file stem).
     pub title: String,
@@ -38,7 +38,7 @@ pub struct Program {
 }
 
 /// One paragraph file.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Chapter {
     /// 1-based position.
     pub index: usize,
@@ -51,6 +51,17 @@ pub struct Chapter {
     pub duration: Duration,
     /// One cue per sentence, times in the whole program.
     pub cues: Vec<Cue>,
+    /// Measured loudness of the file, if it was normalized.
+    pub loudness: Option<Level>,
+}
+
+/// A file's measured loudness.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Level {
+    /// Integrated loudness, LUFS.
+    pub lufs: f64,
+    /// True peak, dBTP.
+    pub true_peak: f64,
 }
 
 impl Chapter {

@@ -6,11 +6,11 @@
 
 use super::{fmt, Listing, Program};
 
-/// The chapter table: number, start, duration, file, title, and a total.
+/// The chapter table: number, start, duration, file, loudness, title, and a total.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ChapterTable;
 
-const HEADINGS: [&str; 5] = ["#", "start", "duration", "file", "title"];
+const HEADINGS: [&str; 6] = ["#", "start", "duration", "file", "loudness", "title"];
 
 impl Listing for ChapterTable {
     fn file_name(&self) -> &'static str {
@@ -22,7 +22,7 @@ impl Listing for ChapterTable {
     }
 
     fn render(&self, program: &Program) -> String {
-        let rows: Vec<[String; 5]> = program
+        let rows: Vec<[String; 6]> = program
             .chapters
             .iter()
             .map(|chapter| {
@@ -32,6 +32,10 @@ impl Listing for ChapterTable {
                     fmt::hms(start),
                     fmt::short(end - start),
                     fmt::one_line(&chapter.file),
+                    chapter.loudness.map_or_else(
+                        || "-".to_owned(),
+                        |l| format!("{:.1} LUFS {:.1} dBTP", l.lufs, l.true_peak),
+                    ),
                     fmt::one_line(&chapter.title),
                 ]
             })
@@ -62,16 +66,17 @@ impl Listing for ChapterTable {
 }
 
 /// One table line: number and times right-aligned, file left-aligned, title as is.
-fn line(cells: &[String; 5], widths: &[usize; 5]) -> String {
-    let [number, start, duration, file, title] = cells;
-    let [w_number, w_start, w_duration, w_file, _] = *widths;
+fn line(cells: &[String; 6], widths: &[usize; 6]) -> String {
+    let [number, start, duration, file, loudness, title] = cells;
+    let [w_number, w_start, w_duration, w_file, w_loudness, _] = *widths;
     let pad = |s: &str, w: usize| " ".repeat(w.saturating_sub(s.chars().count()));
     let mut out = format!(
-        "{}{number}  {}{start}  {}{duration}  {file}{}  {title}",
+        "{}{number}  {}{start}  {}{duration}  {file}{}  {}{loudness}  {title}",
         pad(number, w_number),
         pad(start, w_start),
         pad(duration, w_duration),
         pad(file, w_file),
+        pad(loudness, w_loudness),
     );
     out.truncate(out.trim_end().len());
     out.push('\n');

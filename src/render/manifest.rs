@@ -11,12 +11,13 @@ use serde::{Deserialize, Serialize};
 
 use super::cache::Key;
 use crate::audio::duration;
+use crate::audio::loudness::Loudness;
 use crate::output::{Chapter, Cue, Program};
 
 /// Bumped on any incompatible change of the manifest.
 pub const FORMAT: u32 = 1;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     pub format: u32,
@@ -29,9 +30,23 @@ pub struct Manifest {
     /// time); still narrate's to replace or remove later.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stale: Vec<String>,
+    /// The episode files, if written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub episode: Option<EpisodeEntry>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// episode.wav and episode.mp3.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EpisodeEntry {
+    /// Hash of everything that went into them: paragraph hashes, titles, master settings.
+    pub hash: String,
+    pub sample_rate: u32,
+    pub frames: u64,
+    pub loudness: Option<Loudness>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ParagraphEntry {
     pub index: usize,
@@ -41,6 +56,9 @@ pub struct ParagraphEntry {
     pub hash: String,
     /// Length of the file in frames.
     pub frames: u64,
+    /// Measured after normalization (absent with `--loudness off`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loudness: Option<Loudness>,
     pub sentences: Vec<SentenceEntry>,
 }
 
@@ -82,6 +100,12 @@ impl Manifest {
                     })
                     .collect();
                 let chapter = Chapter {
+                    loudness: p.loudness.and_then(|l| {
+                        Some(crate::output::Level {
+                            lufs: l.integrated?.0,
+                            true_peak: l.true_peak?.0,
+                        })
+                    }),
                     index: p.index,
                     file: p.file.clone(),
                     title: p.title.clone(),

@@ -6,6 +6,7 @@
 //! listings derived from it. [`store`] owns the output folder's lock and atomic writes.
 
 pub mod cache;
+pub mod episode;
 pub mod manifest;
 pub mod plan;
 pub mod run;

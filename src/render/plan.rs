@@ -13,6 +13,7 @@ use serde::Serialize;
 use super::cache::{EngineStamp, Key};
 use super::manifest::Manifest;
 use super::script::Paragraph;
+use crate::audio::loudness::Preset;
 use crate::config::{Layout, Voice};
 
 /// Bumped whenever the way a paragraph file is assembled changes.
@@ -29,7 +30,13 @@ pub struct Keyed {
 }
 
 /// Computes keys and the paragraph hash.
-pub fn key(paragraph: Paragraph, voice: &Voice, stamp: &EngineStamp, layout: &Layout) -> Keyed {
+pub fn key(
+    paragraph: Paragraph,
+    voice: &Voice,
+    stamp: &EngineStamp,
+    layout: &Layout,
+    loudness: Preset,
+) -> Keyed {
     let keys: Vec<Vec<Key>> = paragraph
         .sentences
         .iter()
@@ -40,12 +47,14 @@ pub fn key(paragraph: Paragraph, voice: &Voice, stamp: &EngineStamp, layout: &La
         format: u32,
         keys: &'a [Vec<Key>],
         layout: &'a Layout,
+        loudness: Preset,
         sample_rate: u32,
     }
     let input = HashInput {
         format: PARAGRAPH_FORMAT,
         keys: &keys,
         layout,
+        loudness,
         sample_rate: stamp.sample_rate,
     };
     let bytes = serde_json::to_vec(&input).expect("keys and numbers serialize");

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::cache::{Cache, EngineStamp, Lookup};
+use super::episode;
 use super::manifest::{self, Manifest, ParagraphEntry, SentenceEntry};
 use super::plan::{self, Action, Keyed, Plan};
 use super::store::{self, Store};
@@ -37,6 +38,9 @@ pub struct Summary {
     /// Old paragraph files removed.
     pub removed: usize,
     pub removed_files: Vec<String>,
+    /// The episode, if there is one, and whether this run wrote it.
+    pub episode: Option<super::manifest::EpisodeEntry>,
+    pub episode_written: bool,
     /// Paragraphs that failed, with why.
     pub failed: Vec<(usize, String)>,
 }
@@ -62,7 +66,15 @@ pub fn prepare_plan(
     let owned = store::owned_files(&settings.output, previous.as_ref());
     let keyed: Vec<Keyed> = super::script::prepare(doc, lexicon)
         .into_iter()
-        .map(|p| plan::key(p, &settings.script.voice, stamp, &settings.layout))
+        .map(|p| {
+            plan::key(
+                p,
+                &settings.script.voice,
+                stamp,
+                &settings.layout,
+                settings.master.loudness,
+            )
+        })
         .collect();
     let out = settings.output.clone();
     let plan = plan::plan(
@@ -133,7 +145,15 @@ pub fn render(
             &mut summary,
             interrupted,
         ) {
-            Ok((pcm, sentences)) => {
+            Ok((mut pcm, sentences)) => {
+                let loudness = match settings.master.loudness.target(1) {
+                    Some(target) => Some(
+                        crate::audio::loudness::normalize(&mut pcm.samples, rate, &target)
+                            .map_err(|e| Error::Other(e.into()))?
+                            .after,
+                    ),
+                    None => None,
+                };
                 store.journal(&p.file)?;
                 let path = store.out().join(&p.file);
                 audio::wav::write(&path, &store.tmp(), &pcm)
@@ -154,6 +174,7 @@ pub fn render(
                     title: p.title.clone(),
                     hash: step.keyed.hash.clone(),
                     frames: pcm.frames(),
+                    loudness,
                     sentences,
                 });
             }
@@ -180,14 +201,44 @@ pub fn render(
         summary.removed += 1;
         summary.removed_files.push(name.clone());
     }
-    let manifest = Manifest {
+    let mut manifest = Manifest {
         format: manifest::FORMAT,
         generator: format!("narrate {}", env!("CARGO_PKG_VERSION")),
         title: program_title(settings, doc),
         sample_rate: rate,
         paragraphs: entries,
         stale,
+        episode: None,
     };
+    if settings.master.episode && summary.failed.is_empty() && !manifest.paragraphs.is_empty() {
+        let artist = settings
+            .script
+            .artist
+            .clone()
+            .or_else(|| doc.author.clone())
+            .unwrap_or_default();
+        let hash = episode::hash(&manifest, &settings.master, &artist);
+        let reuse = previous
+            .as_ref()
+            .and_then(|m| m.episode.clone())
+            .filter(|e| {
+                e.hash == hash
+                    && store.out().join(episode::WAV).is_file()
+                    && store.out().join(episode::MP3).is_file()
+            });
+        let entry = match reuse {
+            Some(entry) => entry,
+            None => {
+                if interrupted.load(Ordering::SeqCst) {
+                    return Err(Error::Interrupted);
+                }
+                summary.episode_written = true;
+                episode::write(&store, &manifest, &settings.master, &artist, hash)?
+            }
+        };
+        summary.episode = Some(entry.clone());
+        manifest.episode = Some(entry);
+    }
     write_listings(&store, &manifest)?;
     store.commit(&manifest)?;
 

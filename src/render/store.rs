@@ -14,6 +14,10 @@ use super::cache::Cache;
 use super::manifest::Manifest;
 use crate::error::{Error, Result};
 
+/// How long a second run waits for the lock before it gives up (a forked engine worker of a
+/// run that just ended in this process may hold the lock's file for a few milliseconds).
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Name of the state folder inside the output folder.
 pub const STATE_DIR: &str = ".narrate";
 
@@ -74,10 +78,19 @@ impl Store {
             .write(true)
             .open(&lock_path)
             .map_err(|e| Error::output(&lock_path, "cannot open lock file", e))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => return Err(Error::Locked { path: out.into() }),
-            Err(TryLockError::Error(e)) => return Err(Error::output(&lock_path, "cannot lock", e)),
+        // Wait a moment before giving up: a run that just finished may still be releasing it.
+        let deadline = std::time::Instant::now() + LOCK_WAIT;
+        loop {
+            match lock.try_lock() {
+                Ok(()) => break,
+                Err(TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(TryLockError::WouldBlock) => return Err(Error::Locked { path: out.into() }),
+                Err(TryLockError::Error(e)) => {
+                    return Err(Error::output(&lock_path, "cannot lock", e))
+                }
+            }
         }
         // Temporary files of a run that was killed: only narrate writes here.
         if let Ok(entries) = std::fs::read_dir(&tmp) {
@@ -193,6 +206,7 @@ mod tests {
             sample_rate: 8000,
             paragraphs: vec![],
             stale: vec![],
+            episode: None,
         };
         store.commit(&manifest).expect("commit");
         assert!(owned_files(dir.path(), Some(&manifest)).is_empty());

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use super::run::{render, Report, Summary};
-use crate::config::{Layout, ScriptSettings, Settings, Source, Voice};
+use crate::config::{Layout, Master, ScriptSettings, Settings, Source, Voice};
 use crate::engine::fake::Fake;
 use crate::engine::{EngineKind, Pitch, Rate, VoiceId};
 use crate::error::Error;
@@ -33,6 +33,7 @@ fn settings(out: &Path) -> Settings {
         },
         output: out.to_path_buf(),
         layout: Layout::default(),
+        master: Master::default(),
     }
 }
 
@@ -61,7 +62,7 @@ fn wavs(out: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(out)
         .expect("ls")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".wav"))
+        .filter(|n| n.ends_with(".wav") && n != super::episode::WAV)
         .collect();
     names.sort();
     names

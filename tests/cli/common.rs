@@ -58,12 +58,13 @@ pub fn sample_output() -> &'static (PathBuf, String) {
     })
 }
 
-/// Paragraph WAV files of a folder, sorted.
+/// Paragraph WAV files of a folder (not the episode), sorted.
 pub fn wavs(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("ls")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "wav"))
+        .filter(|p| p.file_name().is_some_and(|n| n != "episode.wav"))
         .collect();
     v.sort();
     v
