@@ -17,6 +17,7 @@ Examples:
   narrate watch my-essay.md        re-narrate on every save of the script or lexicon
   narrate text --json              what will be spoken, sentence by sentence
   narrate voices                   the engine's voices
+  narrate speak --paragraph 3      hear paragraph 3 now (a build with --features live)
   narrate completions bash > /etc/bash_completion.d/narrate
 ";
 
@@ -44,6 +45,9 @@ pub enum Command {
     Text(TextArgs),
     /// List the speech engine's voices.
     Voices(VoicesArgs),
+    /// Read the script aloud now through the system's speech service, sentence by sentence
+    /// (needs a build with `--features live`). Ctrl-C stops at once.
+    Speak(SpeakArgs),
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -169,6 +173,18 @@ pub struct VoicesArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SpeakArgs {
+    /// The script, voice, rate and pitch as for rendering. `--engine` is ignored: live speech
+    /// always goes through the system's speech service.
+    #[command(flatten)]
+    pub script: ScriptArgs,
+
+    /// Speak only paragraph N (as `narrate text` numbers them).
+    #[arg(long, value_name = "N")]
+    pub paragraph: Option<std::num::NonZeroUsize>,
 }
 
 /// The clap command, for completions and the man page.

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use crate::cli::{Cli, Command, RenderArgs, TextArgs, Verbosity, VoicesArgs};
+use crate::cli::{Cli, Command, RenderArgs, SpeakArgs, TextArgs, Verbosity, VoicesArgs};
 use crate::config::{self, ScriptSettings, Settings};
 use crate::engine::{self, EngineKind};
 use crate::error::{Error, InputError, Result};
@@ -24,6 +24,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Watch(args)) => crate::watch::watch(&args),
         Some(Command::Text(args)) => text(&args),
         Some(Command::Voices(args)) => voices(&args),
+        Some(Command::Speak(args)) => speak(&args),
         Some(Command::Completions { shell }) => {
             let mut cmd = crate::cli::command();
             clap_complete::generate(shell, &mut cmd, "narrate", &mut std::io::stdout());
@@ -282,7 +283,7 @@ fn text(args: &TextArgs) -> Result<()> {
 }
 
 fn voices(args: &VoicesArgs) -> Result<()> {
-    let kind = args.engine.unwrap_or(EngineKind::Espeak);
+    let kind = args.engine.unwrap_or(EngineKind::platform_default());
     let mut engine = engine::open(kind)?;
     let voices = engine.voices()?;
     let mut out = std::io::stdout().lock();
@@ -308,4 +309,27 @@ fn voices(args: &VoicesArgs) -> Result<()> {
     }
     let _ = writeln!(out, "{} voices ({kind})", voices.len());
     Ok(())
+}
+
+/// `narrate speak`: the script read aloud now (see [`crate::live`]).
+#[cfg(feature = "live")]
+fn speak(args: &SpeakArgs) -> Result<()> {
+    let (settings, _, _) = config::script_settings(&args.script)?;
+    let doc = load_script(&settings, Report::Normal)?;
+    let lexicon = load_lexicon(&settings)?;
+    let paragraphs = crate::render::script::prepare(&doc, &lexicon);
+    crate::live::speak(&paragraphs, args.paragraph, &settings)
+}
+
+/// Without the `live` feature, `narrate speak` exists but says how to get it.
+#[cfg(not(feature = "live"))]
+fn speak(_: &SpeakArgs) -> Result<()> {
+    Err(engine::EngineError::Missing {
+        what: "live speech".into(),
+        reason: "this narrate was built without the `live` feature".into(),
+        hint: "rebuild with `cargo install --path . --features live` (on Linux that needs \
+               libspeechd-dev and libclang-dev: `scripts/setup --live`)"
+            .into(),
+    }
+    .into())
 }

@@ -265,7 +265,10 @@ pub fn script_settings(
         script,
         lexicon,
         voice: Voice {
-            engine: args.engine.or(file.engine).unwrap_or(EngineKind::Espeak),
+            engine: args
+                .engine
+                .or(file.engine)
+                .unwrap_or(EngineKind::platform_default()),
             voice: VoiceId(voice),
             rate: Rate(rate),
             pitch: Pitch(pitch),

@@ -83,6 +83,9 @@ pub enum Error {
     Locked { path: PathBuf },
     #[error("interrupted; files already written are complete, nothing is half-written")]
     Interrupted,
+    /// `narrate speak` stopped by Ctrl-C.
+    #[error("stopped")]
+    Stopped,
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -96,7 +99,7 @@ impl Error {
             Error::Partial { .. } => exit::PARTIAL,
             Error::Output { .. } => exit::OUTPUT,
             Error::Locked { .. } => exit::LOCKED,
-            Error::Interrupted => exit::INTERRUPTED,
+            Error::Interrupted | Error::Stopped => exit::INTERRUPTED,
             Error::Other(_) => exit::FAILURE,
         }
     }

@@ -11,6 +11,8 @@ pub mod commands;
 pub mod config;
 pub mod engine;
 pub mod error;
+#[cfg(feature = "live")]
+pub mod live;
 pub mod output;
 pub mod render;
 pub mod script;

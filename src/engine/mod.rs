@@ -7,8 +7,11 @@
 //! sentence cache relies on it. Backends register themselves in [`open`].
 
 pub mod espeak;
+pub mod external;
 #[cfg(test)]
 pub mod fake;
+pub mod sapi;
+pub mod say;
 
 use std::fmt;
 
@@ -20,12 +23,31 @@ use serde::{Deserialize, Serialize};
 pub enum EngineKind {
     /// espeak-ng, in-process through libespeak-ng (Linux and anywhere it is installed).
     Espeak,
+    /// macOS's voices through the `say` program (the default on macOS).
+    Say,
+    /// Windows's SAPI voices through PowerShell's System.Speech (the default on Windows).
+    Sapi,
+}
+
+impl EngineKind {
+    /// The platform speech engine: `say` on macOS, `sapi` on Windows, espeak-ng elsewhere.
+    pub const fn platform_default() -> EngineKind {
+        if cfg!(target_os = "macos") {
+            EngineKind::Say
+        } else if cfg!(windows) {
+            EngineKind::Sapi
+        } else {
+            EngineKind::Espeak
+        }
+    }
 }
 
 impl fmt::Display for EngineKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             EngineKind::Espeak => "espeak",
+            EngineKind::Say => "say",
+            EngineKind::Sapi => "sapi",
         })
     }
 }
@@ -137,5 +159,7 @@ pub trait Engine: Send {
 pub fn open(kind: EngineKind) -> Result<Box<dyn Engine>, EngineError> {
     match kind {
         EngineKind::Espeak => Ok(Box::new(espeak::Espeak::open()?)),
+        EngineKind::Say => Ok(Box::new(say::Say::open()?)),
+        EngineKind::Sapi => Ok(Box::new(sapi::Sapi::open()?)),
     }
 }

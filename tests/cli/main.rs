@@ -8,5 +8,6 @@ mod commands;
 mod common;
 mod incremental;
 mod lexicon;
+mod live;
 mod sample;
 mod watch;

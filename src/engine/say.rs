@@ -1,0 +1,310 @@
+//! macOS's own voices through the `say` program.
+//!
+//! `say` ships with every macOS, speaks with every system voice (including downloaded
+//! Enhanced and Premium ones) and writes WAV files, so it needs no linking against Apple
+//! frameworks and no extra crate; the in-process alternative (AVSpeechSynthesizer's
+//! `write(_:toBufferCallback:)`, macOS 10.15+) would bring Objective-C bindings for the same
+//! samples. Each sentence is one run of
+//!
+//! ```text
+//! say --voice=NAME --rate=WPM --input-file=in.txt --output-file=out.wav
+//!     --file-format=WAVE --data-format=LEI16@22050
+//! ```
+//!
+//! (WAVE output fails without `--data-format`). The text goes through a file, never the
+//! command line, after [`external::plain_text`] removed every bracket, so it cannot carry an
+//! embedded command (`[[rate 500]]`); the voice is one of `say --voice=?`'s names, checked
+//! before the run, and each value is its own `--option=value` argument, so nothing in it can
+//! be read as an option. `say` has no pitch option (only the embedded `pbas` command, which
+//! the newer voices ignore), so a pitch other than 50 is refused rather than ignored.
+//!
+//! Only the pure parts (voice list parsing, the argument list) are tested on Linux; the
+//! engine runs a fake `say` there. Timings come from synthesizing sentence by sentence.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::external;
+use super::{Engine, EngineError, EngineKind, Rate, Speech, SynthRequest, VoiceId, VoiceInfo};
+
+const ENGINE: &str = "say";
+/// The sample rate asked of `say`.
+const SAMPLE_RATE: u32 = 22050;
+const HINT: &str = "the say engine is macOS's speech synthesizer; elsewhere use --engine espeak";
+
+/// Parses `say --voice=?`: one voice a line, `Name  lang_REGION  # sample sentence`. Names
+/// may hold spaces and parentheses (`Eddy (English (US))`); the language is the last word
+/// before the `#`.
+pub fn parse_voices(listing: &str) -> Vec<VoiceInfo> {
+    listing
+        .lines()
+        .filter_map(|line| {
+            let head = line
+                .split_once('#')
+                .map_or(line, |(head, _)| head)
+                .trim_end();
+            let (name, language) = head.rsplit_once(char::is_whitespace)?;
+            let name = name.trim();
+            if name.is_empty() || language.is_empty() {
+                return None;
+            }
+            Some(VoiceInfo {
+                id: VoiceId(name.to_owned()),
+                name: name.to_owned(),
+                language: language.replace('_', "-"),
+                gender: None,
+            })
+        })
+        .collect()
+}
+
+/// The arguments of one `say` run (without the program name).
+pub fn arguments(voice: &str, rate: Rate, input: &Path, output: &Path) -> Vec<String> {
+    vec![
+        format!("--voice={voice}"),
+        format!("--rate={}", rate.0),
+        format!("--input-file={}", input.display()),
+        format!("--output-file={}", output.display()),
+        "--file-format=WAVE".to_owned(),
+        format!("--data-format=LEI16@{SAMPLE_RATE}"),
+    ]
+}
+
+/// Refuses what `say` cannot do.
+pub fn check_pitch(pitch: super::Pitch) -> Result<(), EngineError> {
+    if pitch.0 == 50 {
+        return Ok(());
+    }
+    Err(EngineError::Failed {
+        engine: ENGINE.into(),
+        message: format!(
+            "say cannot change the pitch (asked for {}); set pitch to 50 or use --engine espeak",
+            pitch.0
+        ),
+    })
+}
+
+/// macOS's `say`, run once per sentence.
+#[derive(Debug)]
+pub struct Say {
+    program: PathBuf,
+    voices: Vec<VoiceInfo>,
+    version: String,
+}
+
+impl Say {
+    /// Finds `say` and reads its voices. On anything but macOS: `Missing`.
+    pub fn open() -> Result<Say, EngineError> {
+        if !cfg!(target_os = "macos") {
+            return Err(EngineError::Missing {
+                what: "say".into(),
+                reason: format!("it exists only on macOS, this is {}", std::env::consts::OS),
+                hint: HINT.into(),
+            });
+        }
+        let os = Command::new("sw_vers")
+            .arg("-productVersion")
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| "unknown".into());
+        Say::with_program(PathBuf::from("/usr/bin/say"), &format!("macOS {os}"))
+    }
+
+    /// An engine running `program` as `say` (tests use a stand-in).
+    pub(crate) fn with_program(program: PathBuf, os: &str) -> Result<Say, EngineError> {
+        let dir = external::workdir(ENGINE)?;
+        let mut list = Command::new(&program);
+        list.arg("--voice=?");
+        let voices = parse_voices(&external::run(list, dir.path(), ENGINE, HINT)?);
+        if voices.is_empty() {
+            return Err(EngineError::Failed {
+                engine: ENGINE.into(),
+                message: "`say --voice=?` listed no voices".into(),
+            });
+        }
+        let version = format!("{os}, {}", external::voices_fingerprint(&voices));
+        Ok(Say {
+            program,
+            voices,
+            version,
+        })
+    }
+}
+
+impl Engine for Say {
+    fn kind(&self) -> EngineKind {
+        EngineKind::Say
+    }
+
+    fn version(&self) -> String {
+        self.version.clone()
+    }
+
+    fn sample_rate(&self) -> u32 {
+        SAMPLE_RATE
+    }
+
+    fn voices(&mut self) -> Result<Vec<VoiceInfo>, EngineError> {
+        Ok(self.voices.clone())
+    }
+
+    fn synthesize(&mut self, request: &SynthRequest<'_>) -> Result<Speech, EngineError> {
+        check_pitch(request.pitch)?;
+        let voice = external::resolve_voice(&request.voice.0, &self.voices).ok_or_else(|| {
+            EngineError::UnknownVoice {
+                voice: request.voice.0.clone(),
+            }
+        })?;
+        let text = external::plain_text(request.text);
+        if text.is_empty() {
+            return Ok(Speech {
+                sample_rate: SAMPLE_RATE,
+                ..Speech::default()
+            });
+        }
+        let dir = external::workdir(ENGINE)?;
+        let input = dir.path().join("in.txt");
+        let output = dir.path().join("out.wav");
+        external::write_file(&input, text.as_bytes(), ENGINE)?;
+        let mut command = Command::new(&self.program);
+        command.args(arguments(&voice.id.0, request.rate, &input, &output));
+        external::run(command, dir.path(), ENGINE, HINT)?;
+        Ok(Speech {
+            samples: external::read_wav(&output, SAMPLE_RATE, ENGINE)?,
+            sample_rate: SAMPLE_RATE,
+            marks: Vec::new(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Pitch;
+
+    /// Lines as macOS 14 prints them.
+    const LISTING: &str = "\
+Albert              en_US    # Hello! My name is Albert.
+Amélie              fr_CA    # Bonjour, je m’appelle Amélie.
+Bad News            en_US    # Hello! My name is Bad News.
+Eddy (English (UK)) en_GB    # Hello! My name is Eddy.
+Fiona               en-scotland # Hello, my name is Fiona. #1 voice.
+Majed               ar_001   # مرحبًا! اسمي ماجد.
+
+";
+
+    #[test]
+    fn voice_listing_is_parsed() {
+        let voices = parse_voices(LISTING);
+        let got: Vec<(&str, &str)> = voices
+            .iter()
+            .map(|v| (v.id.0.as_str(), v.language.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Albert", "en-US"),
+                ("Amélie", "fr-CA"),
+                ("Bad News", "en-US"),
+                ("Eddy (English (UK))", "en-GB"),
+                ("Fiona", "en-scotland"),
+                ("Majed", "ar-001"),
+            ]
+        );
+    }
+
+    #[test]
+    fn arguments_keep_every_value_in_its_own_option() {
+        let args = arguments(
+            "Eddy (English (UK))",
+            Rate(175),
+            Path::new("/tmp/x/in.txt"),
+            Path::new("/tmp/x/out.wav"),
+        );
+        assert_eq!(
+            args,
+            [
+                "--voice=Eddy (English (UK))",
+                "--rate=175",
+                "--input-file=/tmp/x/in.txt",
+                "--output-file=/tmp/x/out.wav",
+                "--file-format=WAVE",
+                "--data-format=LEI16@22050",
+            ]
+        );
+    }
+
+    #[test]
+    fn pitch_other_than_normal_is_refused() {
+        assert!(check_pitch(Pitch(50)).is_ok());
+        let e = check_pitch(Pitch(70)).expect_err("pitch");
+        assert!(e.to_string().contains("cannot change the pitch"), "{e}");
+    }
+
+    #[cfg(not(target_os = "macos"))]
+    #[test]
+    fn elsewhere_say_is_missing_with_a_hint() {
+        let e = Say::open().expect_err("not macOS");
+        assert!(e.to_string().contains("--engine espeak"), "{e}");
+    }
+
+    /// A stand-in `say`: lists voices, or records its arguments and input text and copies a
+    /// prepared WAV file to the output path.
+    #[cfg(unix)]
+    #[test]
+    fn engine_runs_say_with_the_text_in_a_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fixture = dir.path().join("speech.wav");
+        let mut pcm = vec![0i16; 2205];
+        pcm.extend((0..4410).map(|i| if i % 20 < 10 { 8000 } else { -8000 }));
+        pcm.extend(vec![0i16; 4410]);
+        crate::audio::wav::write_i16(&fixture, dir.path(), &pcm, SAMPLE_RATE).expect("fixture");
+        let log = dir.path().join("log");
+        let script = format!(
+            "#!/bin/sh\n\
+             if [ \"$1\" = '--voice=?' ]; then printf '%s' '{LISTING}'; exit 0; fi\n\
+             for a in \"$@\"; do echo \"$a\" >> '{log}'; case \"$a\" in\n\
+               --input-file=*) cat \"${{a#--input-file=}}\" >> '{log}.text';;\n\
+               --output-file=*) cp '{fixture}' \"${{a#--output-file=}}\";;\n\
+             esac; done\n",
+            log = log.display(),
+            fixture = fixture.display(),
+        );
+        let program = dir.path().join("say");
+        std::fs::write(&program, script).expect("script");
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+
+        let mut say = Say::with_program(program, "macOS test").expect("open");
+        assert_eq!(say.voices().expect("voices").len(), 6);
+        assert!(say.version().starts_with("macOS test, 6 voices #"));
+        let speech = say
+            .synthesize(&SynthRequest {
+                text: "Hello [[rate 900]] $(rm -rf ~) world.",
+                voice: &VoiceId("en-gb".into()),
+                rate: Rate(160),
+                pitch: Pitch(50),
+            })
+            .expect("synthesize");
+        assert_eq!(speech.sample_rate, SAMPLE_RATE);
+        // 100 ms of leading and trailing silence trimmed to 20 ms margins.
+        assert_eq!(speech.samples.len(), 441 + 4410 + 441);
+        let args = std::fs::read_to_string(&log).expect("log");
+        assert!(
+            args.starts_with("--voice=Eddy (English (UK))\n--rate=160\n"),
+            "{args}"
+        );
+        let text = std::fs::read_to_string(format!("{}.text", log.display())).expect("text");
+        assert_eq!(text, "Hello $(rm -rf ~) world.");
+
+        let unknown = say.synthesize(&SynthRequest {
+            text: "x",
+            voice: &VoiceId("de-de".into()),
+            rate: Rate(160),
+            pitch: Pitch(50),
+        });
+        assert!(matches!(unknown, Err(EngineError::UnknownVoice { .. })));
+    }
+}
