@@ -177,6 +177,7 @@ fn plan(args: &RenderArgs) -> Result<()> {
     let stamp = EngineStamp {
         version: engine.version(),
         sample_rate: engine.sample_rate(),
+        fingerprint: engine.fingerprint(),
     };
     let cache = crate::render::cache::Cache::new(
         settings

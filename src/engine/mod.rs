@@ -123,6 +123,12 @@ pub trait Engine: Send {
     /// Version of the engine (library version), part of every cache key.
     fn version(&self) -> String;
 
+    /// Anything else that shapes the sound and is not in the request (a model file's hash,
+    /// synthesis scales), part of every cache key when not empty.
+    fn fingerprint(&self) -> String {
+        String::new()
+    }
+
     /// Sample rate of everything [`Engine::synthesize`] returns.
     fn sample_rate(&self) -> u32;
 
