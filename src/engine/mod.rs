@@ -9,6 +9,8 @@
 pub mod espeak;
 #[cfg(test)]
 pub mod fake;
+#[cfg(feature = "piper")]
+pub mod piper;
 
 use std::fmt;
 
@@ -20,12 +22,15 @@ use serde::{Deserialize, Serialize};
 pub enum EngineKind {
     /// espeak-ng, in-process through libespeak-ng (Linux and anywhere it is installed).
     Espeak,
+    /// Piper neural voices (ONNX models), in-process through ONNX Runtime.
+    Piper,
 }
 
 impl fmt::Display for EngineKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             EngineKind::Espeak => "espeak",
+            EngineKind::Piper => "piper",
         })
     }
 }
@@ -139,9 +144,18 @@ pub trait Engine: Send {
     fn synthesize(&mut self, request: &SynthRequest<'_>) -> Result<Speech, EngineError>;
 }
 
-/// Opens the backend `kind`. The one place backends are registered.
-pub fn open(kind: EngineKind) -> Result<Box<dyn Engine>, EngineError> {
+/// Opens the backend `kind` for `voice` (engines that load a model per voice load it here).
+/// The one place backends are registered.
+pub fn open(kind: EngineKind, voice: &VoiceId) -> Result<Box<dyn Engine>, EngineError> {
     match kind {
         EngineKind::Espeak => Ok(Box::new(espeak::Espeak::open()?)),
+        #[cfg(feature = "piper")]
+        EngineKind::Piper => Ok(Box::new(piper::Piper::open(voice)?)),
+        #[cfg(not(feature = "piper"))]
+        EngineKind::Piper => Err(EngineError::Missing {
+            what: "the Piper engine".into(),
+            reason: format!("this narrate was built without it (voice {voice})"),
+            hint: "build narrate with its default features (`cargo install narrate`)".into(),
+        }),
     }
 }
