@@ -8,5 +8,6 @@ mod commands;
 mod common;
 mod incremental;
 mod lexicon;
+mod piper;
 mod sample;
 mod watch;

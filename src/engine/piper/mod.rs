@@ -89,7 +89,7 @@ impl Piper {
             None if voices::installed().is_empty() && !voice.0.ends_with(".onnx") => {
                 return Err(missing(
                     "Piper voice",
-                    format!("{voice:?} is not installed and no Piper voice is"),
+                    format!("voice {voice} is not installed, nor any other Piper voice"),
                 ))
             }
             None => {
