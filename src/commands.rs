@@ -95,7 +95,7 @@ fn narrate(args: &RenderArgs) -> Result<()> {
     let report = report(&args.verbosity);
     let doc = load_script(&settings.script, report)?;
     let lexicon = load_lexicon(&settings.script)?;
-    let mut engine = engine::open(settings.script.voice.engine)?;
+    let mut engine = engine::open(settings.script.voice.engine, &settings.script.voice.voice)?;
     let interrupted = interrupt_flag();
     let summary = render::render(
         &settings,
@@ -196,10 +196,11 @@ fn plan(args: &RenderArgs) -> Result<()> {
     let settings = config::settings(args)?;
     let doc = load_script(&settings.script, report(&args.verbosity))?;
     let lexicon = load_lexicon(&settings.script)?;
-    let engine = engine::open(settings.script.voice.engine)?;
+    let engine = engine::open(settings.script.voice.engine, &settings.script.voice.voice)?;
     let stamp = EngineStamp {
         version: engine.version(),
         sample_rate: engine.sample_rate(),
+        fingerprint: engine.fingerprint(),
     };
     let cache = crate::render::cache::Cache::new(
         settings
@@ -283,10 +284,25 @@ fn text(args: &TextArgs) -> Result<()> {
 }
 
 fn voices(args: &VoicesArgs) -> Result<()> {
-    let kind = args.engine.unwrap_or(EngineKind::platform_default());
-    let mut engine = engine::open(kind)?;
-    let voices = engine.voices()?;
     let mut out = std::io::stdout().lock();
+    match args.engine {
+        None => {
+            system_voices(EngineKind::platform_default(), args, &mut out)?;
+            if !args.json {
+                let _ = writeln!(out);
+                piper_voices(args, &mut out)?;
+            }
+        }
+        Some(EngineKind::Piper) => piper_voices(args, &mut out)?,
+        Some(kind) => system_voices(kind, args, &mut out)?,
+    }
+    Ok(())
+}
+
+/// The voices of a platform engine (espeak-ng, say, SAPI).
+fn system_voices(kind: EngineKind, args: &VoicesArgs, out: &mut impl Write) -> Result<()> {
+    let mut engine = engine::open(kind, &engine::VoiceId(String::new()))?;
+    let voices = engine.voices()?;
     if args.json {
         let json = serde_json::to_string_pretty(&voices).map_err(|e| Error::Other(e.into()))?;
         let _ = writeln!(out, "{json}");
@@ -332,4 +348,54 @@ fn speak(_: &SpeakArgs) -> Result<()> {
             .into(),
     }
     .into())
+}
+
+/// Installed Piper voices: reading their configs needs neither the runtime nor the models.
+#[cfg(feature = "piper")]
+fn piper_voices(args: &VoicesArgs, out: &mut impl Write) -> Result<()> {
+    use crate::engine::piper::voices;
+    let installed = voices::installed();
+    if args.json {
+        let json = serde_json::to_string_pretty(&installed).map_err(|e| Error::Other(e.into()))?;
+        let _ = writeln!(out, "{json}");
+        return Ok(());
+    }
+    let dir = voices::voices_dir().unwrap_or_default();
+    if installed.is_empty() {
+        let _ = writeln!(
+            out,
+            "no Piper voices installed in {}\n  hint: {}",
+            dir.display(),
+            voices::INSTALL_HINT
+        );
+        return Ok(());
+    }
+    let _ = writeln!(
+        out,
+        "{:<24} {:<12} {:<8} {:<6} LICENCE",
+        "VOICE", "LANGUAGE", "QUALITY", "HZ"
+    );
+    for v in &installed {
+        let _ = writeln!(
+            out,
+            "{:<24} {:<12} {:<8} {:<6} {}",
+            v.id, v.language, v.quality, v.sample_rate, v.licence
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{} voices (piper, in {}; use with --engine piper --voice VOICE)",
+        installed.len(),
+        dir.display()
+    );
+    Ok(())
+}
+
+#[cfg(not(feature = "piper"))]
+fn piper_voices(_: &VoicesArgs, out: &mut impl Write) -> Result<()> {
+    let _ = writeln!(
+        out,
+        "Piper voices: this narrate was built without the piper feature"
+    );
+    Ok(())
 }

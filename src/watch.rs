@@ -52,7 +52,9 @@ pub fn watch(args: &RenderArgs) -> Result<()> {
     };
     let files = watched(args)?;
     let interrupted = interrupt_flag();
-    let mut engine = engine::open(config::settings(args)?.script.voice.engine)?;
+    let voice = config::settings(args)?.script.voice;
+    let mut engine = engine::open(voice.engine, &voice.voice)?;
+    let mut opened_for = (voice.engine, voice.voice);
 
     let (tx, rx) = mpsc::channel();
     let mut debouncer = new_debouncer(DEBOUNCE, tx).map_err(|e| Error::Other(e.into()))?;
@@ -76,6 +78,12 @@ pub fn watch(args: &RenderArgs) -> Result<()> {
     let mut once = || -> Result<()> {
         let settings = config::settings(args)?;
         let (doc, lexicon) = load_inputs(&settings, report)?;
+        let wanted = &settings.script.voice;
+        if (wanted.engine, &wanted.voice) != (opened_for.0, &opened_for.1) {
+            // narrate.toml changed the engine or voice: a Piper engine holds one voice's model.
+            engine = engine::open(wanted.engine, &wanted.voice)?;
+            opened_for = (wanted.engine, wanted.voice.clone());
+        }
         let summary = crate::render::render(
             &settings,
             &doc,

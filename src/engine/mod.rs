@@ -10,6 +10,8 @@ pub mod espeak;
 pub mod external;
 #[cfg(test)]
 pub mod fake;
+#[cfg(feature = "piper")]
+pub mod piper;
 pub mod sapi;
 pub mod say;
 
@@ -27,6 +29,8 @@ pub enum EngineKind {
     Say,
     /// Windows's SAPI voices through PowerShell's System.Speech (the default on Windows).
     Sapi,
+    /// Piper neural voices (ONNX models), in-process through ONNX Runtime.
+    Piper,
 }
 
 impl EngineKind {
@@ -48,6 +52,7 @@ impl fmt::Display for EngineKind {
             EngineKind::Espeak => "espeak",
             EngineKind::Say => "say",
             EngineKind::Sapi => "sapi",
+            EngineKind::Piper => "piper",
         })
     }
 }
@@ -145,6 +150,12 @@ pub trait Engine: Send {
     /// Version of the engine (library version), part of every cache key.
     fn version(&self) -> String;
 
+    /// Anything else that shapes the sound and is not in the request (a model file's hash,
+    /// synthesis scales), part of every cache key when not empty.
+    fn fingerprint(&self) -> String {
+        String::new()
+    }
+
     /// Sample rate of everything [`Engine::synthesize`] returns.
     fn sample_rate(&self) -> u32;
 
@@ -155,11 +166,20 @@ pub trait Engine: Send {
     fn synthesize(&mut self, request: &SynthRequest<'_>) -> Result<Speech, EngineError>;
 }
 
-/// Opens the backend `kind`. The one place backends are registered.
-pub fn open(kind: EngineKind) -> Result<Box<dyn Engine>, EngineError> {
+/// Opens the backend `kind` for `voice` (engines that load a model per voice load it here).
+/// The one place backends are registered.
+pub fn open(kind: EngineKind, voice: &VoiceId) -> Result<Box<dyn Engine>, EngineError> {
     match kind {
         EngineKind::Espeak => Ok(Box::new(espeak::Espeak::open()?)),
         EngineKind::Say => Ok(Box::new(say::Say::open()?)),
         EngineKind::Sapi => Ok(Box::new(sapi::Sapi::open()?)),
+        #[cfg(feature = "piper")]
+        EngineKind::Piper => Ok(Box::new(piper::Piper::open(voice)?)),
+        #[cfg(not(feature = "piper"))]
+        EngineKind::Piper => Err(EngineError::Missing {
+            what: "the Piper engine".into(),
+            reason: format!("this narrate was built without it (voice {voice})"),
+            hint: "build narrate with its default features (`cargo install narrate`)".into(),
+        }),
     }
 }

@@ -27,6 +27,11 @@ pub struct KeyInput<'a> {
     pub rate: Rate,
     pub pitch: Pitch,
     pub sample_rate: u32,
+    /// What else the engine says shapes its sound ([`crate::engine::Engine::fingerprint`]):
+    /// for a neural voice, the model file's hash and its scales. Left out when empty, so
+    /// espeak-ng keys are what they were before it existed.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub fingerprint: &'a str,
     pub text: &'a str,
 }
 
@@ -46,6 +51,8 @@ impl fmt::Display for Key {
 pub struct EngineStamp {
     pub version: String,
     pub sample_rate: u32,
+    /// [`crate::engine::Engine::fingerprint`].
+    pub fingerprint: String,
 }
 
 impl Key {
@@ -59,6 +66,7 @@ impl Key {
             rate: voice.rate,
             pitch: voice.pitch,
             sample_rate: stamp.sample_rate,
+            fingerprint: &stamp.fingerprint,
             text,
         };
         let bytes = serde_json::to_vec(&input).expect("a struct of strings and numbers serializes");
@@ -138,6 +146,7 @@ mod tests {
         EngineStamp {
             version: "1.51".into(),
             sample_rate: 22050,
+            fingerprint: String::new(),
         }
     }
 
@@ -161,6 +170,22 @@ mod tests {
         let mut s = stamp();
         s.sample_rate = 16000;
         assert_ne!(base, Key::new(&voice(), &s, "Hello."));
+        let mut s = stamp();
+        s.fingerprint = "model 1234; scales 0.667 1 0.8".into();
+        assert_ne!(base, Key::new(&voice(), &s, "Hello."));
+    }
+
+    /// Caches filled before engines had fingerprints stay valid for espeak-ng.
+    #[test]
+    fn an_empty_fingerprint_leaves_the_key_as_it_was() {
+        let key = Key::new(&voice(), &stamp(), "Hello.");
+        let old = format!(
+            "{{\"format\":{KEY_FORMAT},\"engine\":\"espeak\",\"engine-version\":\"1.51\",\
+             \"voice\":\"en-us\",\"rate\":175,\"pitch\":50,\"sample-rate\":22050,\
+             \"text\":\"Hello.\"}}"
+        );
+        let bytes = old.into_bytes();
+        assert_eq!(key.0, blake3::hash(&bytes).to_hex().to_string());
     }
 
     #[test]

@@ -102,6 +102,7 @@ pub fn render(
     let stamp = EngineStamp {
         version: engine.version(),
         sample_rate: engine.sample_rate(),
+        fingerprint: engine.fingerprint(),
     };
     let (plan, previous) = prepare_plan(settings, doc, lexicon, &stamp, &cache);
     let owned = store::owned_files(&settings.output, previous.as_ref());

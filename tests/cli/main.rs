@@ -9,5 +9,6 @@ mod common;
 mod incremental;
 mod lexicon;
 mod live;
+mod piper;
 mod sample;
 mod watch;

@@ -114,6 +114,55 @@ pub(super) fn synthesize(request: &SynthRequest<'_>) -> Result<Collector, Engine
     reply
 }
 
+/// Runs `work` on the initialized library in a forked child (after checking `voice` is
+/// listed) and returns the bytes it produced. For calls other than synthesis that also leave
+/// state behind, such as selecting another voice to phonemize with (see `phonemes`): the
+/// parent never changes voice, so workers keep forking from one fixed state.
+pub(super) fn run_forked(
+    voice: &str,
+    work: impl FnOnce(&super::Loaded) -> Vec<u8>,
+) -> Result<Vec<u8>, EngineError> {
+    let mut state = lock();
+    let loaded = ready(&mut state)?;
+    loaded.check_voice(voice)?;
+    let (read_end, write_end) = pipe()?;
+    // SAFETY: as in `synthesize`: we hold the espeak lock, so no thread is inside
+    // libespeak-ng or forking another worker; the child only calls into espeak-ng, writes
+    // to its pipe and `_exit`s.
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        return Err(failed(format!(
+            "cannot fork a worker: {}",
+            std::io::Error::last_os_error()
+        )));
+    }
+    if pid == 0 {
+        drop(read_end);
+        close_inherited(write_end.as_raw_fd());
+        let code = catch_unwind(AssertUnwindSafe(|| {
+            let bytes = work(loaded);
+            match File::from(write_end).write_all(&bytes) {
+                Ok(()) => 0,
+                Err(_) => 1,
+            }
+        }))
+        .unwrap_or(2);
+        // SAFETY: ends the child without running the parent's atexit handlers or destructors.
+        unsafe { libc::_exit(code) }
+    }
+    drop(write_end);
+    drop(state);
+    let mut bytes = Vec::new();
+    let read = File::from(read_end).read_to_end(&mut bytes);
+    let status = wait(pid)?;
+    if status != 0 || read.is_err() {
+        return Err(failed(format!(
+            "the espeak-ng worker (pid {pid}) ended with wait status {status}"
+        )));
+    }
+    Ok(bytes)
+}
+
 fn pipe() -> Result<(OwnedFd, OwnedFd), EngineError> {
     let mut fds: [c_int; 2] = [-1, -1];
     // SAFETY: `fds` has room for the two descriptors pipe writes.

@@ -26,6 +26,7 @@
 mod collect;
 #[cfg(unix)]
 mod isolate;
+mod phonemes;
 mod sys;
 mod voices;
 
@@ -34,6 +35,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::{Engine, EngineError, EngineKind, Speech, SynthRequest, VoiceInfo};
 use collect::Collector;
+pub use phonemes::{text_to_phonemes, Clause};
 use voices::VoiceTable;
 
 /// How to install the library, per platform, for the `Missing` error.

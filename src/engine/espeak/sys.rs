@@ -37,6 +37,9 @@ pub const POS_CHARACTER: c_int = 1;
 pub const CHARS_UTF8: c_uint = 1;
 pub const PHONEMES: c_uint = 0x100;
 
+/// `espeak_TextToPhonemes` phoneme mode: IPA as UTF-8 (bit 1), no separator.
+pub const PHONEMES_IPA: c_int = 0x02;
+
 /// `espeak_PARAMETER` values.
 pub const PARAM_RATE: c_int = 1;
 pub const PARAM_VOLUME: c_int = 2;
@@ -112,8 +115,7 @@ pub struct Api {
     pub synchronize: unsafe extern "C" fn() -> c_int,
     pub list_voices: unsafe extern "C" fn(*mut Voice) -> *mut *const Voice,
     pub info: unsafe extern "C" fn(*mut *const c_char) -> *const c_char,
-    /// Declared for the lexicon's pronunciation checks, which are not written yet.
-    #[allow(dead_code)] // resolved now so a library without it is caught at load time
+    /// Phonemes of the next clause of a text (used by the Piper engine, see `phonemes`).
     pub text_to_phonemes: unsafe extern "C" fn(*mut *const c_void, c_int, c_int) -> *const c_char,
     /// Keeps the code above mapped. Never dropped: see the module docs of `espeak`.
     _library: Library,
