@@ -10,5 +10,6 @@ mod incremental;
 mod lexicon;
 mod live;
 mod piper;
+mod podcast;
 mod sample;
 mod watch;
