@@ -93,8 +93,7 @@ fn narrate(args: &RenderArgs) -> Result<()> {
         return Ok(());
     }
     let report = report(&args.verbosity);
-    let doc = load_script(&settings.script, report)?;
-    let lexicon = load_lexicon(&settings.script)?;
+    let (doc, lexicon) = load_inputs(&settings, report)?;
     let mut engine = engine::open(settings.script.voice.engine, &settings.script.voice.voice)?;
     let interrupted = interrupt_flag();
     let summary = render::render(
