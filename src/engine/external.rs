@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use super::{EngineError, VoiceInfo};
+use super::{EngineError, Pitch, SynthRequest, VoiceInfo};
 
 /// The longest a program may take for one request before narrate gives up on it.
 pub const DEADLINE: Duration = Duration::from_secs(60);
@@ -55,6 +55,38 @@ pub fn plain_text(speech: &str) -> String {
 /// `en_US`, `en-us`, `EN-US` all become `en-us`.
 pub fn language_key(tag: &str) -> String {
     tag.trim().replace('_', "-").to_ascii_lowercase()
+}
+
+/// The voice and plain text a file-rendering engine (`say`, SAPI) speaks for `request`, or
+/// `None` when no speakable text is left. Neither engine can change the pitch of plain text,
+/// so a pitch other than the default is refused rather than silently ignored.
+pub fn prepare<'a>(
+    request: &SynthRequest<'_>,
+    voices: &'a [VoiceInfo],
+    engine: &str,
+) -> Result<Option<(&'a VoiceInfo, String)>, EngineError> {
+    check_pitch(request.pitch, engine)?;
+    let voice =
+        resolve_voice(&request.voice.0, voices).ok_or_else(|| EngineError::UnknownVoice {
+            voice: request.voice.0.clone(),
+        })?;
+    let text = plain_text(request.text);
+    Ok((!text.is_empty()).then_some((voice, text)))
+}
+
+/// Refuses a pitch other than the default (50), which `engine` cannot apply.
+pub fn check_pitch(pitch: Pitch, engine: &str) -> Result<(), EngineError> {
+    if pitch.0 == 50 {
+        return Ok(());
+    }
+    Err(EngineError::Failed {
+        engine: engine.into(),
+        message: format!(
+            "{engine} cannot change the pitch of plain text (asked for {}); set pitch to 50 \
+             or use --engine espeak",
+            pitch.0
+        ),
+    })
 }
 
 /// The voice a request names: a voice id (case-insensitive), or else a language tag

@@ -27,9 +27,7 @@ use std::process::Command;
 use serde::{Deserialize, Serialize};
 
 use super::external;
-use super::{
-    Engine, EngineError, EngineKind, Pitch, Rate, Speech, SynthRequest, VoiceId, VoiceInfo,
-};
+use super::{Engine, EngineError, EngineKind, Rate, Speech, SynthRequest, VoiceId, VoiceInfo};
 
 const ENGINE: &str = "sapi";
 const SAMPLE_RATE: u32 = 22050;
@@ -89,21 +87,6 @@ pub fn sapi_rate(rate: Rate) -> i32 {
     let wpm = f64::from(rate.0.max(1));
     let steps = 10.0 * (wpm / NORMAL_WPM).ln() / 3f64.ln();
     steps.round().clamp(-10.0, 10.0) as i32
-}
-
-/// Refuses what System.Speech cannot do without SSML.
-pub fn check_pitch(pitch: Pitch) -> Result<(), EngineError> {
-    if pitch.0 == 50 {
-        return Ok(());
-    }
-    Err(EngineError::Failed {
-        engine: ENGINE.into(),
-        message: format!(
-            "SAPI cannot change the pitch of plain text (asked for {}); set pitch to 50 or \
-             use --engine espeak",
-            pitch.0
-        ),
-    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -266,19 +249,12 @@ impl Engine for Sapi {
     }
 
     fn synthesize(&mut self, request: &SynthRequest<'_>) -> Result<Speech, EngineError> {
-        check_pitch(request.pitch)?;
-        let voice = external::resolve_voice(&request.voice.0, &self.voices).ok_or_else(|| {
-            EngineError::UnknownVoice {
-                voice: request.voice.0.clone(),
-            }
-        })?;
-        let text = external::plain_text(request.text);
-        if text.is_empty() {
+        let Some((voice, text)) = external::prepare(request, &self.voices, ENGINE)? else {
             return Ok(Speech {
                 sample_rate: SAMPLE_RATE,
                 ..Speech::default()
             });
-        }
+        };
         let dir = external::workdir(ENGINE)?;
         run_script(
             &self.program,

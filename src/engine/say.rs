@@ -70,20 +70,6 @@ pub fn arguments(voice: &str, rate: Rate, input: &Path, output: &Path) -> Vec<St
     ]
 }
 
-/// Refuses what `say` cannot do.
-pub fn check_pitch(pitch: super::Pitch) -> Result<(), EngineError> {
-    if pitch.0 == 50 {
-        return Ok(());
-    }
-    Err(EngineError::Failed {
-        engine: ENGINE.into(),
-        message: format!(
-            "say cannot change the pitch (asked for {}); set pitch to 50 or use --engine espeak",
-            pitch.0
-        ),
-    })
-}
-
 /// macOS's `say`, run once per sentence.
 #[derive(Debug)]
 pub struct Say {
@@ -151,19 +137,12 @@ impl Engine for Say {
     }
 
     fn synthesize(&mut self, request: &SynthRequest<'_>) -> Result<Speech, EngineError> {
-        check_pitch(request.pitch)?;
-        let voice = external::resolve_voice(&request.voice.0, &self.voices).ok_or_else(|| {
-            EngineError::UnknownVoice {
-                voice: request.voice.0.clone(),
-            }
-        })?;
-        let text = external::plain_text(request.text);
-        if text.is_empty() {
+        let Some((voice, text)) = external::prepare(request, &self.voices, ENGINE)? else {
             return Ok(Speech {
                 sample_rate: SAMPLE_RATE,
                 ..Speech::default()
             });
-        }
+        };
         let dir = external::workdir(ENGINE)?;
         let input = dir.path().join("in.txt");
         let output = dir.path().join("out.wav");
@@ -238,8 +217,8 @@ Majed               ar_001   # مرحبًا! اسمي ماجد.
 
     #[test]
     fn pitch_other_than_normal_is_refused() {
-        assert!(check_pitch(Pitch(50)).is_ok());
-        let e = check_pitch(Pitch(70)).expect_err("pitch");
+        assert!(external::check_pitch(Pitch(50), ENGINE).is_ok());
+        let e = external::check_pitch(Pitch(70), ENGINE).expect_err("pitch");
         assert!(e.to_string().contains("cannot change the pitch"), "{e}");
     }
 

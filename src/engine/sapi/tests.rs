@@ -1,4 +1,5 @@
 use super::*;
+use crate::engine::Pitch;
 
 #[test]
 fn rate_maps_words_per_minute_onto_sapi_steps() {
@@ -11,8 +12,8 @@ fn rate_maps_words_per_minute_onto_sapi_steps() {
 
 #[test]
 fn pitch_other_than_normal_is_refused() {
-    assert!(check_pitch(Pitch(50)).is_ok());
-    let e = check_pitch(Pitch(20)).expect_err("pitch");
+    assert!(external::check_pitch(Pitch(50), ENGINE).is_ok());
+    let e = external::check_pitch(Pitch(20), ENGINE).expect_err("pitch");
     assert!(e.to_string().contains("cannot change the pitch"), "{e}");
 }
 
