@@ -7,7 +7,8 @@ Both speak the same paragraphs of the sample with the same voice file (en_US-joe
 installed by `scripts/get-piper joe`) and the voice's own scales, each as a whole process
 from start to last file written (model loading included):
 
-- narrate: `narrate --engine piper` on a script of those paragraphs, into an empty folder
+- narrate: `narrate --engine piper --loudness off --no-episode` (the same work as the
+  reference: one WAV per paragraph) on a script of those paragraphs, into an empty folder
   with an empty cache (release build);
 - reference: piper-tts 1.8.0, pip-installed into a virtual environment by this script, in
   one Python process that loads the voice and writes one WAV per paragraph.
@@ -72,7 +73,8 @@ def main():
             f.write("\n\n".join(paras) + "\n")
         out = os.path.join(work, "narrate")
         t = time.perf_counter()
-        subprocess.run([BIN, script, "-o", out, "-q", "--engine", "piper", "--voice", MODEL], check=True)
+        subprocess.run([BIN, script, "-o", out, "-q", "--engine", "piper", "--voice", MODEL,
+                        "--loudness", "off", "--no-episode"], check=True)
         t_narrate = time.perf_counter() - t
         manifest = json.load(open(os.path.join(out, ".narrate", "manifest.json")))
         rate = manifest["sample_rate"]
