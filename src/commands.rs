@@ -145,7 +145,10 @@ fn clock(d: std::time::Duration) -> String {
 /// The closing line of a run.
 pub fn summary_line(s: &Summary, settings: &Settings) -> String {
     let wall = s.wall.as_secs_f64();
-    let speed = if wall > 0.0 {
+    // Speed means something only when something was spoken.
+    let speed = if s.synthesized == 0 {
+        "nothing to speak".to_owned()
+    } else if wall > 0.0 {
         format!("{:.0}x real time", s.audio.as_secs_f64() / wall)
     } else {
         "instant".to_owned()
