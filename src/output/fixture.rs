@@ -85,3 +85,15 @@ pub fn program() -> Program {
         ],
     }
 }
+
+/// `hh:mm:ss` plus a three-digit fraction after `sep` (`.` in WebVTT, `,` in SubRip), back
+/// to milliseconds.
+pub fn parse_clock(text: &str, sep: char) -> u64 {
+    let (clock, frac) = text.split_once(sep).expect("a fraction");
+    assert_eq!(frac.len(), 3, "{text}");
+    let secs = clock
+        .split(':')
+        .map(|p| p.parse::<u64>().expect("a number"))
+        .fold(0, |acc, p| acc * 60 + p);
+    secs * 1000 + frac.parse::<u64>().expect("milliseconds")
+}

@@ -63,17 +63,6 @@ mod tests {
         insta::assert_snapshot!(SubRip.render(&fixture::program()));
     }
 
-    /// `hh:mm:ss,mmm` back to milliseconds.
-    fn parse_clock(text: &str) -> u64 {
-        let (clock, frac) = text.split_once(',').expect("a comma fraction");
-        assert_eq!(frac.len(), 3, "{text}");
-        let secs = clock
-            .split(':')
-            .map(|p| p.parse::<u64>().expect("a number"))
-            .fold(0, |acc, p| acc * 60 + p);
-        secs * 1000 + frac.parse::<u64>().expect("milliseconds")
-    }
-
     /// Every cue as (number, start, end, text), blocks split at blank lines.
     fn parse(text: &str) -> Vec<(usize, u64, u64, String)> {
         text.split("\n\n")
@@ -84,8 +73,8 @@ mod tests {
                 let number = lines[0].parse().expect("a cue number");
                 (
                     number,
-                    parse_clock(start),
-                    parse_clock(end),
+                    fixture::parse_clock(start, ','),
+                    fixture::parse_clock(end, ','),
                     lines[2].to_owned(),
                 )
             })

@@ -55,17 +55,6 @@ mod tests {
         insta::assert_snapshot!(WebVtt.render(&fixture::program()));
     }
 
-    /// `hh:mm:ss.mmm` back to milliseconds.
-    fn parse_clock(text: &str) -> u64 {
-        let (clock, frac) = text.split_once('.').expect("a fraction");
-        assert_eq!(frac.len(), 3, "{text}");
-        let secs = clock
-            .split(':')
-            .map(|p| p.parse::<u64>().expect("a number"))
-            .fold(0, |acc, p| acc * 60 + p);
-        secs * 1000 + frac.parse::<u64>().expect("milliseconds")
-    }
-
     fn unescape(text: &str) -> String {
         text.replace("&lt;", "<")
             .replace("&gt;", ">")
@@ -84,7 +73,12 @@ mod tests {
                 let text = lines[2];
                 assert!(!text.contains("-->") && !text.contains('<'), "{text}");
                 let id = lines[0].to_owned();
-                (id, parse_clock(start), parse_clock(end), unescape(text))
+                (
+                    id,
+                    fixture::parse_clock(start, '.'),
+                    fixture::parse_clock(end, '.'),
+                    unescape(text),
+                )
             })
             .collect()
     }

@@ -28,7 +28,7 @@
 
 use std::ffi::c_int;
 use std::fs::File;
-use std::io::{BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::fd::{FromRawFd, OwnedFd};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -73,45 +73,13 @@ fn close_inherited(keep: RawFd) {
 /// Synthesizes `request` in a forked child and collects what it sends back.
 pub(super) fn synthesize(request: &SynthRequest<'_>) -> Result<Collector, EngineError> {
     c_text(request.text)?;
-    let mut state = lock();
-    let loaded = ready(&mut state)?;
-    loaded.check_voice(&request.voice.0)?;
-    let (read_end, write_end) = pipe()?;
-    // SAFETY: fork itself is always safe to call; what the child may do afterwards is
-    // discussed in the module docs. We hold the espeak lock, so no thread is inside
-    // libespeak-ng (the child's copy of it is consistent) or forking another worker (which
-    // would inherit `write_end` and delay our end of file).
-    let pid = unsafe { libc::fork() };
-    if pid < 0 {
-        return Err(failed(format!(
-            "cannot fork a worker: {}",
-            std::io::Error::last_os_error()
-        )));
-    }
-    if pid == 0 {
-        drop(read_end);
-        close_inherited(write_end.as_raw_fd());
-        let code = catch_unwind(AssertUnwindSafe(|| {
-            let result = loaded.synthesize_here(request);
-            match encode(result, &mut File::from(write_end)) {
-                Ok(()) => 0,
-                Err(_) => 1,
-            }
-        }))
-        .unwrap_or(2);
-        // SAFETY: ends the child without running the parent's atexit handlers or destructors.
-        unsafe { libc::_exit(code) }
-    }
-    drop(write_end);
-    drop(state);
-    let reply = decode(&mut BufReader::new(File::from(read_end)), request);
-    let status = wait(pid)?;
-    if status != 0 {
-        return Err(failed(format!(
-            "the espeak-ng worker (pid {pid}) ended with wait status {status}"
-        )));
-    }
-    reply
+    let bytes = run_forked(&request.voice.0, |loaded| {
+        let mut reply = Vec::new();
+        // Writing into a Vec cannot fail.
+        let _ = encode(loaded.synthesize_here(request), &mut reply);
+        reply
+    })?;
+    decode(&mut bytes.as_slice(), request)
 }
 
 /// Runs `work` on the initialized library in a forked child (after checking `voice` is
@@ -126,9 +94,11 @@ pub(super) fn run_forked(
     let loaded = ready(&mut state)?;
     loaded.check_voice(voice)?;
     let (read_end, write_end) = pipe()?;
-    // SAFETY: as in `synthesize`: we hold the espeak lock, so no thread is inside
-    // libespeak-ng or forking another worker; the child only calls into espeak-ng, writes
-    // to its pipe and `_exit`s.
+    // SAFETY: fork itself is always safe to call; what the child may do afterwards is
+    // discussed in the module docs. We hold the espeak lock, so no thread is inside
+    // libespeak-ng (the child's copy of it is consistent) or forking another worker (which
+    // would inherit `write_end` and delay our end of file). The child only calls into
+    // espeak-ng, writes to its pipe and `_exit`s.
     let pid = unsafe { libc::fork() };
     if pid < 0 {
         return Err(failed(format!(
