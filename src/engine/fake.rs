@@ -13,6 +13,8 @@ pub struct Fake {
     pub version: String,
     /// Texts containing this fail to synthesize.
     pub fail_on: Option<String>,
+    /// The number of requests in each [`Engine::synthesize_all`] call.
+    pub batches: Vec<usize>,
 }
 
 impl Default for Fake {
@@ -21,6 +23,7 @@ impl Default for Fake {
             spoken: Vec::new(),
             version: "fake-1".into(),
             fail_on: None,
+            batches: Vec::new(),
         }
     }
 }
@@ -77,5 +80,13 @@ impl Engine for Fake {
                 sample: 0,
             }],
         })
+    }
+
+    fn synthesize_all(
+        &mut self,
+        requests: &[SynthRequest<'_>],
+    ) -> Vec<Result<Speech, EngineError>> {
+        self.batches.push(requests.len());
+        requests.iter().map(|r| self.synthesize(r)).collect()
     }
 }

@@ -164,6 +164,16 @@ pub trait Engine: Send {
 
     /// Speak one request into PCM.
     fn synthesize(&mut self, request: &SynthRequest<'_>) -> Result<Speech, EngineError>;
+
+    /// Speak several requests, the results in the same order; each is what
+    /// [`Engine::synthesize`] would return for it. Engines that can work on several at once
+    /// (Piper, one model session per core) override this; the others speak one at a time.
+    fn synthesize_all(
+        &mut self,
+        requests: &[SynthRequest<'_>],
+    ) -> Vec<Result<Speech, EngineError>> {
+        requests.iter().map(|r| self.synthesize(r)).collect()
+    }
 }
 
 /// Opens the backend `kind` for `voice` (engines that load a model per voice load it here).

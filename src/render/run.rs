@@ -5,7 +5,9 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::cache::{Cache, EngineStamp, Lookup};
+use std::collections::{HashMap, HashSet};
+
+use super::cache::{self, Cache, EngineStamp, Key};
 use super::episode;
 use super::manifest::{self, Manifest, ParagraphEntry, SentenceEntry};
 use super::plan::{self, Action, Keyed, Plan};
@@ -117,9 +119,22 @@ pub fn render(
         .flat_map(|m| m.paragraphs.iter().map(|p| (p.file.as_str(), p)))
         .collect();
 
-    for step in &plan.steps {
+    let mut ahead = Ahead::default();
+    for (i, step) in plan.steps.iter().enumerate() {
         if interrupted.load(Ordering::SeqCst) {
             return Err(Error::Interrupted);
+        }
+        if i >= ahead.next {
+            ahead.fill(
+                &plan.steps[i..],
+                i,
+                engine,
+                &cache,
+                &settings.script.voice,
+                rate,
+                &progress,
+                &mut summary,
+            )?;
         }
         let p = &step.keyed.paragraph;
         summary.sentences += p.sentences.len();
@@ -140,6 +155,7 @@ pub fn render(
             &settings.layout,
             engine,
             &cache,
+            &mut ahead.ready,
             &settings.script.voice,
             rate,
             &progress,
@@ -290,6 +306,7 @@ fn assemble(
     layout: &Layout,
     engine: &mut dyn Engine,
     cache: &Cache,
+    ready: &mut HashMap<Key, Vec<i16>>,
     voice: &crate::config::Voice,
     rate: u32,
     progress: &ProgressBar,
@@ -305,30 +322,24 @@ fn assemble(
             if interrupted.load(Ordering::SeqCst) {
                 return Err(Error::Interrupted);
             }
-            let samples = match cache.get(key, rate) {
-                Lookup::Hit(samples) => {
+            let found = match ready.remove(key) {
+                Some(samples) => Found::Ready(samples),
+                None => match cache.get(key, rate) {
+                    cache::Lookup::Hit(samples) => Found::Cached(samples),
+                    cache::Lookup::Miss => Found::Missing,
+                },
+            };
+            let samples = match found {
+                Found::Ready(samples) => samples,
+                Found::Cached(samples) => {
                     summary.cached += 1;
                     samples
                 }
-                Lookup::Miss => {
-                    let speech = engine.synthesize(&SynthRequest {
-                        text: piece,
-                        voice: &voice.voice,
-                        rate: voice.rate,
-                        pitch: voice.pitch,
-                    })?;
-                    if speech.sample_rate != rate {
-                        return Err(Error::Other(anyhow::anyhow!(
-                            "engine returned {} Hz, expected {rate} Hz",
-                            speech.sample_rate
-                        )));
-                    }
-                    cache
-                        .put(key, &speech.samples, rate)
-                        .map_err(|e| Error::output(cache.dir(), "cannot write cache entry", e))?;
-                    summary.synthesized += 1;
-                    progress.inc(1);
-                    speech.samples
+                Found::Missing => {
+                    // Only when the batch spoken ahead failed on this piece: speaking it
+                    // again here reports the error with its paragraph.
+                    let speech = engine.synthesize(&request(piece, voice))?;
+                    keep(cache, key, speech, rate, progress, summary)?
                 }
             };
             if i > 0 {
@@ -353,6 +364,116 @@ fn assemble(
     }
     pcm.push_silence(layout.tail);
     Ok((pcm, entries))
+}
+
+/// Where a piece's audio comes from while assembling.
+enum Found {
+    /// Spoken ahead in this run.
+    Ready(Vec<i16>),
+    Cached(Vec<i16>),
+    Missing,
+}
+
+/// Pieces to speak per engine call: enough for an engine that works on several at once
+/// (Piper) to keep its workers busy, few enough that progress and Ctrl-C stay prompt.
+const BATCH: usize = 16;
+
+/// Speech spoken ahead of assembly, a batch at a time.
+#[derive(Default)]
+struct Ahead {
+    /// Samples of pieces spoken in the current batch and not assembled yet.
+    ready: HashMap<Key, Vec<i16>>,
+    /// Index of the first step the current batch does not cover.
+    next: usize,
+}
+
+impl Ahead {
+    /// Speaks the missing pieces of `steps` (which start at step `first`), whole paragraphs
+    /// at a time, until at least [`BATCH`] pieces or the last step, in one engine call; each
+    /// piece goes to the cache as it comes back. A piece that failed is left out: assembly
+    /// speaks it again and reports the error with its paragraph.
+    #[allow(clippy::too_many_arguments)] // the run's pieces, as for `assemble`
+    fn fill(
+        &mut self,
+        steps: &[plan::Step],
+        first: usize,
+        engine: &mut dyn Engine,
+        cache: &Cache,
+        voice: &crate::config::Voice,
+        rate: u32,
+        progress: &ProgressBar,
+        summary: &mut Summary,
+    ) -> Result<()> {
+        let mut pieces: Vec<(&str, &Key)> = Vec::new();
+        let mut seen = HashSet::new();
+        self.next = first;
+        for step in steps {
+            if pieces.len() >= BATCH {
+                break;
+            }
+            self.next += 1;
+            let Action::Synthesize { sentences } = &step.action else {
+                continue;
+            };
+            let keyed = &step.keyed;
+            for &s in sentences {
+                let sentence = &keyed.paragraph.sentences[s];
+                for (piece, key) in sentence.pieces.iter().zip(&keyed.keys[s]) {
+                    if !self.ready.contains_key(key) && seen.insert(key) && !cache.contains(key) {
+                        pieces.push((piece, key));
+                    }
+                }
+            }
+        }
+        if pieces.is_empty() {
+            return Ok(());
+        }
+        let requests: Vec<SynthRequest<'_>> = pieces
+            .iter()
+            .map(|(piece, _)| request(piece, voice))
+            .collect();
+        for ((_, key), speech) in pieces.iter().zip(engine.synthesize_all(&requests)) {
+            if let Ok(speech) = speech {
+                if speech.sample_rate == rate {
+                    let samples = keep(cache, key, speech, rate, progress, summary)?;
+                    self.ready.insert((*key).clone(), samples);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn request<'a>(piece: &'a str, voice: &'a crate::config::Voice) -> SynthRequest<'a> {
+    SynthRequest {
+        text: piece,
+        voice: &voice.voice,
+        rate: voice.rate,
+        pitch: voice.pitch,
+    }
+}
+
+/// Stores freshly spoken `speech` in the cache and counts it; its samples.
+fn keep(
+    cache: &Cache,
+    key: &Key,
+    speech: crate::engine::Speech,
+    rate: u32,
+    progress: &ProgressBar,
+    summary: &mut Summary,
+) -> Result<Vec<i16>> {
+    if speech.sample_rate != rate {
+        return Err(Error::Other(anyhow::anyhow!(
+            "engine returned {} Hz, expected {rate} Hz",
+            speech.sample_rate
+        )));
+    }
+    cache
+        .put(key, &speech.samples, rate)
+        .map_err(|e| Error::output(cache.dir(), "cannot write cache entry", e))?;
+    summary.synthesized += 1;
+    progress.inc(1);
+    Ok(speech.samples)
 }
 
 fn progress_bar(report: Report, total: usize) -> ProgressBar {

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use ort::environment::Environment;
-use ort::session::builder::GraphOptimizationLevel;
+use ort::session::builder::{GraphOptimizationLevel, PrepackedWeights};
 use ort::session::Session;
 use ort::value::Tensor;
 
@@ -57,7 +57,12 @@ pub fn load_runtime(library: &Path) -> Result<String, String> {
     }
 }
 
-/// One voice model, ready to run.
+/// One session of a voice model, ready to run.
+///
+/// ONNX Runtime's `Run` is not safe to call from several threads on one session (the `ort`
+/// documentation says so and asks for one session per thread), so a voice that speaks on
+/// several threads at once has one `Model` per thread, all built from the same bytes and
+/// sharing their pre-packed weights.
 #[derive(Debug)]
 pub struct Model {
     session: Session,
@@ -66,25 +71,39 @@ pub struct Model {
 }
 
 impl Model {
-    /// Loads the model at `path` on the loaded runtime, with `threads` threads for each
-    /// operator (the model runs one sentence at a time, so inter-op parallelism is off).
-    pub fn load(path: &Path, threads: usize) -> Result<Model, String> {
+    /// Builds `count` sessions of the model in `bytes` (read from `path`) on the loaded
+    /// runtime, each running one sentence at a time on one thread: sentences are spread over
+    /// the sessions instead, which keeps every core busy (a VITS graph is many small
+    /// operators, so splitting one sentence over threads scales poorly).
+    pub fn load(path: &Path, bytes: &[u8], count: usize) -> Result<Vec<Model>, String> {
         let Some(Ok(runtime)) = RUNTIME.get() else {
             return Err("ONNX Runtime is not loaded".to_owned());
         };
+        let weights = PrepackedWeights::new();
         let build = || -> Result<Session, ort::Error> {
             Session::builder(&runtime.environment)?
                 .with_optimization_level(GraphOptimizationLevel::All)?
-                .with_intra_threads(threads.max(1))?
+                .with_intra_threads(1)?
                 .with_inter_threads(1)?
-                .commit_from_file(path)
+                .with_prepacked_weights(&weights)?
+                .commit_from_memory(bytes)
         };
-        let session =
-            build().map_err(|e| format!("{}: cannot load the model: {e}", path.display()))?;
-        let takes_speaker = session.inputs().iter().any(|i| i.name() == "sid");
-        Ok(Model {
-            session,
-            takes_speaker,
+        let load = || {
+            let session =
+                build().map_err(|e| format!("{}: cannot load the model: {e}", path.display()))?;
+            let takes_speaker = session.inputs().iter().any(|i| i.name() == "sid");
+            Ok(Model {
+                session,
+                takes_speaker,
+            })
+        };
+        // Building a session takes most of a second; build them side by side.
+        std::thread::scope(|scope| {
+            let loads: Vec<_> = (0..count.max(1)).map(|_| scope.spawn(load)).collect();
+            loads
+                .into_iter()
+                .map(|l| l.join().expect("loading a session panicked"))
+                .collect()
         })
     }
 

@@ -141,6 +141,42 @@ fn with_noise_scales_0_the_same_sentence_gives_identical_samples_twice() {
 }
 
 #[test]
+fn a_batch_spread_over_the_workers_gives_each_request_its_own_speech() {
+    let quiet = Scales {
+        noise_scale: 0.0,
+        length_scale: 1.0,
+        noise_w: 0.0,
+    };
+    let Some(mut piper) = joe(Some(quiet)) else {
+        return;
+    };
+    let voice = VoiceId(JOE.into());
+    let texts = [
+        "A short one.",
+        "This request is a good deal longer than the others, so it goes first.",
+        "Two sentences here. Each is a job of its own!",
+        "Last.",
+    ];
+    let alone: Vec<Vec<i16>> = texts.iter().map(|t| speak(&mut piper, t).samples).collect();
+    let requests: Vec<SynthRequest<'_>> = texts
+        .iter()
+        .map(|text| SynthRequest {
+            text,
+            voice: &voice,
+            rate: Rate(175),
+            pitch: Pitch(50),
+        })
+        .collect();
+    let batch = piper.synthesize_all(&requests);
+    assert_eq!(batch.len(), texts.len());
+    for ((text, alone), batched) in texts.iter().zip(&alone).zip(batch) {
+        let batched = batched.expect("synthesis works").samples;
+        assert!(alone.len() > 5000, "{text:?}: {} samples", alone.len());
+        assert!(*alone == batched, "{text:?}: the batch gave other samples");
+    }
+}
+
+#[test]
 fn a_sentence_is_speech_of_plausible_length_and_loudness() {
     let Some(mut piper) = joe(None) else { return };
     assert_eq!(piper.sample_rate(), 22050);
