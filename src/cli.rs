@@ -81,7 +81,7 @@ pub struct ScriptArgs {
     #[arg(long, value_enum, env = "NARRATE_ENGINE")]
     pub engine: Option<EngineKind>,
 
-    /// Voice, as `narrate voices` lists it. Default: en-us.
+    /// Voice, as `narrate voices` lists it. Default: en-us (Piper: en_US-joe-medium).
     #[arg(long, env = "NARRATE_VOICE")]
     pub voice: Option<String>,
 

@@ -241,11 +241,15 @@ pub fn script_settings(
     if pitch > 100 {
         return Err(invalid(&origin, format!("pitch {pitch} is outside 0-100")));
     }
+    let engine = args
+        .engine
+        .or(file.engine)
+        .unwrap_or(EngineKind::platform_default());
     let voice = args
         .voice
         .clone()
         .or_else(|| file.voice.clone())
-        .unwrap_or_else(|| "en-us".to_owned());
+        .unwrap_or_else(|| engine.default_voice().to_owned());
     if voice.trim().is_empty() {
         return Err(invalid(&origin, "voice is empty".to_owned()));
     }
@@ -265,10 +269,7 @@ pub fn script_settings(
         script,
         lexicon,
         voice: Voice {
-            engine: args
-                .engine
-                .or(file.engine)
-                .unwrap_or(EngineKind::platform_default()),
+            engine,
             voice: VoiceId(voice),
             rate: Rate(rate),
             pitch: Pitch(pitch),

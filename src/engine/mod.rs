@@ -44,6 +44,16 @@ impl EngineKind {
             EngineKind::Espeak
         }
     }
+
+    /// The voice used when none is asked for: espeak-ng's `en-us` (say and SAPI take it as
+    /// "the first US English voice"), and for Piper the voice `scripts/get-piper joe`
+    /// installs.
+    pub const fn default_voice(self) -> &'static str {
+        match self {
+            EngineKind::Piper => "en_US-joe-medium",
+            EngineKind::Espeak | EngineKind::Say | EngineKind::Sapi => "en-us",
+        }
+    }
 }
 
 impl fmt::Display for EngineKind {

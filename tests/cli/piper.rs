@@ -116,6 +116,44 @@ fn piper_narrates_the_first_paragraphs_as_plausible_speech_and_a_rerun_does_noth
 }
 
 #[test]
+fn piper_without_a_voice_speaks_with_joe() {
+    if !joe_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("s.txt");
+    std::fs::write(&script, "Hello there, listener.\n").expect("write");
+    let out_dir = dir.path().join("out");
+    let out = narrate(dir.path())
+        .arg(&script)
+        .args(["--engine", "piper", "-o"])
+        .arg(&out_dir)
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (_, samples) = read_wav(&out_dir.join("01-hello-there-listener.wav"));
+    let peak = samples.iter().map(|s| s.unsigned_abs()).max().unwrap_or(0);
+    assert!(
+        samples.len() > 22050 && peak > 3000,
+        "{} samples, peak {peak}",
+        samples.len()
+    );
+    // The voice is part of every cache key: naming joe finds everything spoken already.
+    let named = narrate(dir.path())
+        .arg(&script)
+        .args(["--engine", "piper", "--voice", JOE, "-o"])
+        .arg(&out_dir)
+        .output()
+        .expect("run");
+    assert!(named.status.success(), "{}", stderr(&named));
+    let said = stderr(&named);
+    assert!(
+        said.contains("0 synthesized") && said.contains("0 written, 1 unchanged"),
+        "{said}"
+    );
+}
+
+#[test]
 fn voices_lists_joe_with_language_quality_rate_and_licence() {
     if !joe_installed() {
         return;
