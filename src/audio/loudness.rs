@@ -189,12 +189,6 @@ pub fn measure(samples: &[f32], sample_rate: u32) -> Result<Loudness, Error> {
     let range = meter.loudness_range().map_err(meter_error)?;
     let true_peak = meter.true_peak(0).map_err(meter_error)?;
     let sample_peak = meter.sample_peak(0).map_err(meter_error)?;
-    let rms = if samples.is_empty() {
-        0.0
-    } else {
-        let energy: f64 = samples.iter().map(|&s| f64::from(s) * f64::from(s)).sum();
-        (energy / samples.len() as f64).sqrt()
-    };
     let finite = |v: f64| v.is_finite().then_some(v);
     Ok(Loudness {
         integrated: finite(integrated).map(Lufs),
@@ -202,7 +196,7 @@ pub fn measure(samples: &[f32], sample_rate: u32) -> Result<Loudness, Error> {
         range: finite(integrated).and(finite(range)).map(Db),
         true_peak: Db::from_amplitude(true_peak),
         sample_peak: Db::from_amplitude(sample_peak),
-        rms: Db::from_amplitude(rms),
+        rms: rms(samples),
     })
 }
 
@@ -259,78 +253,172 @@ pub fn normalize(samples: &mut [f32], sample_rate: u32, target: &Target) -> Resu
             },
         });
     }
+    // Limiting: try a gain, limit the peaks it pushes over the threshold, measure the
+    // level again, correct the gain. Trials measure only the level (the limiter keeps the
+    // samples under the threshold; only peaks between samples can go higher); the true
+    // peak, 4x oversampled and the costly part of the meter, is checked once the level is
+    // right, and if it is over the ceiling the threshold comes down by as much.
     let original = samples.to_vec();
     let mut threshold_db = target.ceiling.0 - MARGIN_DB;
-    let mut best = Trial::run(&original, sample_rate, gain_db, threshold_db)?;
-    let mut last = best.after;
-    for _ in 1..ROUNDS {
-        let miss = goal - last.level(&target.level).unwrap_or(goal);
-        let over = last.true_peak.map_or(0.0, |tp| tp.0 - target.ceiling.0);
-        if miss.abs() <= AIM && over <= 0.0 {
+    let mut best: Option<Trial> = None;
+    // Whether `samples` holds the best trial (else the last one).
+    let mut holds_best = false;
+    let mut last = None;
+    for _ in 0..ROUNDS {
+        let mut trial = Trial::run(
+            &original,
+            samples,
+            sample_rate,
+            target,
+            gain_db,
+            threshold_db,
+        )?;
+        holds_best = false;
+        let miss = goal - trial.level.unwrap_or(goal);
+        if miss.abs() > AIM {
+            gain_db += miss;
+            last = Some(trial);
+            continue;
+        }
+        trial.measure_peaks(samples, sample_rate)?;
+        let over = trial.true_peak.map_or(0.0, |tp| tp.0 - target.ceiling.0);
+        if best
+            .as_ref()
+            .is_none_or(|b| trial.score(target, goal) < b.score(target, goal))
+        {
+            best = Some(trial);
+            holds_best = true;
+        }
+        if over <= 0.0 {
             break;
         }
-        gain_db += miss;
-        if over > 0.0 {
-            threshold_db -= over + 0.05;
-        }
-        let trial = Trial::run(&original, sample_rate, gain_db, threshold_db)?;
-        last = trial.after;
-        if trial.score(target, goal) < best.score(target, goal) {
-            best = trial;
-        }
+        threshold_db -= over + 0.05;
     }
-    let Trial {
-        gain: gain_db,
-        limited,
-        after,
-        samples: trial,
-    } = best;
-    samples.copy_from_slice(&trial);
+    let best = match (best, last) {
+        (Some(best), _) => {
+            if !holds_best {
+                Trial::run(
+                    &original,
+                    samples,
+                    sample_rate,
+                    target,
+                    best.gain,
+                    best.threshold,
+                )?;
+            }
+            best
+        }
+        // Never within AIM of the level (a pathological input): keep the last trial.
+        (None, Some(mut last)) => {
+            last.measure_peaks(samples, sample_rate)?;
+            last
+        }
+        (None, None) => unreachable!("ROUNDS > 0"),
+    };
+    let integrated = match target.level {
+        Level::Integrated(_) => best.level.map(Lufs),
+        Level::Rms(_) => integrated(samples, sample_rate)?,
+    };
     Ok(Gain {
-        gain: Db(gain_db),
-        limited,
+        gain: Db(best.gain),
+        limited: best.limited,
         before,
-        after,
+        after: Loudness {
+            integrated,
+            // The range of the speech is what it was before its peaks were limited.
+            range: before.range,
+            true_peak: best.true_peak,
+            sample_peak: best.sample_peak,
+            rms: rms(samples),
+        },
     })
 }
 
 /// One candidate result of [`normalize`]: a gain and limiter threshold tried out.
 struct Trial {
     gain: f64,
+    threshold: f64,
     limited: Db,
-    after: Loudness,
-    samples: Vec<f32>,
+    /// The level of the kind the target asks for.
+    level: Option<f64>,
+    /// Measured only for trials that reach the level.
+    true_peak: Option<Db>,
+    sample_peak: Option<Db>,
 }
 
 impl Trial {
-    fn run(original: &[f32], sample_rate: u32, gain: f64, threshold: f64) -> Result<Trial, Error> {
+    /// Writes `original` with `gain` applied and peaks limited to `threshold` into `out`,
+    /// and measures its level.
+    fn run(
+        original: &[f32],
+        out: &mut [f32],
+        sample_rate: u32,
+        target: &Target,
+        gain: f64,
+        threshold: f64,
+    ) -> Result<Trial, Error> {
         let factor = Db(gain).factor();
-        let mut samples: Vec<f32> = original
-            .iter()
-            .map(|&s| (f64::from(s) * factor) as f32)
-            .collect();
-        let limited = limit(&mut samples, sample_rate, Db(threshold));
-        let after = measure(&samples, sample_rate)?;
+        for (o, &s) in out.iter_mut().zip(original) {
+            *o = (f64::from(s) * factor) as f32;
+        }
+        let limited = limit(out, sample_rate, Db(threshold));
+        let level = match target.level {
+            Level::Integrated(_) => integrated(out, sample_rate)?.map(|l| l.0),
+            Level::Rms(_) => rms(out).map(|r| r.0),
+        };
         Ok(Trial {
             gain,
+            threshold,
             limited,
-            after,
-            samples,
+            level,
+            true_peak: None,
+            sample_peak: None,
         })
+    }
+
+    /// Measures the true and sample peaks of `samples`, this trial's output.
+    fn measure_peaks(&mut self, samples: &[f32], sample_rate: u32) -> Result<(), Error> {
+        let meter_error = |source| Error::Meter {
+            sample_rate,
+            source,
+        };
+        let mode = Mode::TRUE_PEAK | Mode::SAMPLE_PEAK;
+        let mut meter = EbuR128::new(1, sample_rate, mode).map_err(meter_error)?;
+        meter.add_frames_f32(samples).map_err(meter_error)?;
+        self.true_peak = Db::from_amplitude(meter.true_peak(0).map_err(meter_error)?);
+        self.sample_peak = Db::from_amplitude(meter.sample_peak(0).map_err(meter_error)?);
+        Ok(())
     }
 
     /// How far this trial is from the target: peaks over the ceiling weigh most.
     fn score(&self, target: &Target, goal: f64) -> f64 {
         let over = self
-            .after
             .true_peak
             .map_or(0.0, |tp| (tp.0 - target.ceiling.0).max(0.0));
-        let miss = self
-            .after
-            .level(&target.level)
-            .map_or(0.0, |l| (l - goal).abs());
+        let miss = self.level.map_or(0.0, |l| (l - goal).abs());
         over * 10.0 + miss
     }
+}
+
+/// Gated integrated loudness of `samples`, `None` where undefined.
+fn integrated(samples: &[f32], sample_rate: u32) -> Result<Option<Lufs>, Error> {
+    let meter_error = |source| Error::Meter {
+        sample_rate,
+        source,
+    };
+    let mut meter = EbuR128::new(1, sample_rate, Mode::I).map_err(meter_error)?;
+    meter.add_frames_f32(samples).map_err(meter_error)?;
+    let l = meter.loudness_global().map_err(meter_error)?;
+    Ok(l.is_finite().then_some(Lufs(l)))
+}
+
+/// RMS over the whole buffer (see [`Level::Rms`]), `None` for silence.
+fn rms(samples: &[f32]) -> Option<Db> {
+    if samples.is_empty() {
+        return None;
+    }
+    let energy: f64 = samples.iter().map(|&s| f64::from(s) * f64::from(s)).sum();
+    Db::from_amplitude((energy / samples.len() as f64).sqrt())
 }
 
 /// Look-ahead peak limiter: keeps every sample at or under `threshold` (dBFS) with a gain

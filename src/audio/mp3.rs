@@ -67,6 +67,8 @@ pub enum Error {
     },
     #[error("cannot write the ID3 tag: {0}")]
     Tag(#[source] id3::Error),
+    #[error("the ID3 tag would change size ({was} to {now} bytes): only chapter times may change")]
+    TagSize { was: u64, now: u64 },
     #[error("cannot write the MP3: {0}")]
     Io(#[source] std::io::Error),
 }
@@ -171,6 +173,11 @@ impl<W: Write + Seek> Writer<W> {
         })
     }
 
+    /// Where the audio starts: the size of the ID3 tag in front.
+    pub fn audio_start(&self) -> u64 {
+        self.audio_start
+    }
+
     /// Encodes more samples.
     pub fn push(&mut self, samples: &[f32]) -> Result<(), Error> {
         for chunk in samples.chunks(CHUNK) {
@@ -210,6 +217,20 @@ impl<W: Write + Seek> Writer<W> {
         }
         Ok(self.out)
     }
+}
+
+/// Writes the tag for `tags` over the tag of `len` bytes at the current position of `out`:
+/// a stream started with chapter times unknown gets them this way. The new tag must have
+/// the old one's size, which holds when only the times changed (they are fixed-size fields).
+pub fn write_tag<W: Write>(out: &mut W, len: u64, tags: &Tags) -> Result<(), Error> {
+    let tag = id3_tag(tags)?;
+    if tag.len() as u64 != len {
+        return Err(Error::TagSize {
+            was: len,
+            now: tag.len() as u64,
+        });
+    }
+    out.write_all(&tag).map_err(Error::Io)
 }
 
 /// Turns a LAME error into ours, saying what was being done.

@@ -15,6 +15,8 @@ pub struct Fake {
     pub fail_on: Option<String>,
     /// The number of requests in each [`Engine::synthesize_all`] call.
     pub batches: Vec<usize>,
+    /// What [`Engine::batch`] says.
+    pub batch: usize,
 }
 
 impl Default for Fake {
@@ -24,6 +26,7 @@ impl Default for Fake {
             version: "fake-1".into(),
             fail_on: None,
             batches: Vec::new(),
+            batch: 1,
         }
     }
 }
@@ -80,6 +83,10 @@ impl Engine for Fake {
                 sample: 0,
             }],
         })
+    }
+
+    fn batch(&self) -> usize {
+        self.batch
     }
 
     fn synthesize_all(

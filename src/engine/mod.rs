@@ -175,6 +175,13 @@ pub trait Engine: Send {
     /// Speak one request into PCM.
     fn synthesize(&mut self, request: &SynthRequest<'_>) -> Result<Speech, EngineError>;
 
+    /// How many requests this engine would like per [`Engine::synthesize_all`] call: more
+    /// than one only for an engine that works on several at once. The renderer speaks
+    /// whole paragraphs until it has at least this many, so 1 means a paragraph at a time.
+    fn batch(&self) -> usize {
+        1
+    }
+
     /// Speak several requests, the results in the same order; each is what
     /// [`Engine::synthesize`] would return for it. Engines that can work on several at once
     /// (Piper, one model session per core) override this; the others speak one at a time.

@@ -12,6 +12,7 @@ use super::episode;
 use super::manifest::{self, Manifest, ParagraphEntry, SentenceEntry};
 use super::plan::{self, Action, Keyed, Plan};
 use super::store::{self, Store};
+use crate::audio::loudness::{Loudness, Target};
 use crate::audio::{self, Pcm};
 use crate::config::{Layout, Settings};
 use crate::engine::{Engine, SynthRequest};
@@ -90,6 +91,11 @@ pub fn prepare_plan(
 }
 
 /// Narrates `doc` into the output folder.
+///
+/// Two threads share the work, so that the finishing of a paragraph overlaps the speaking of
+/// the next (the engine works in a child process or on threads of its own, so this thread
+/// mostly waits): this one plans, speaks and assembles each paragraph, then hands it to the
+/// finisher, which normalizes its loudness, writes its file and feeds the episode.
 pub fn render(
     settings: &Settings,
     doc: &crate::text::Document,
@@ -107,17 +113,179 @@ pub fn render(
         fingerprint: engine.fingerprint(),
     };
     let (plan, previous) = prepare_plan(settings, doc, lexicon, &stamp, &cache);
-    let owned = store::owned_files(&settings.output, previous.as_ref());
-    let mut stale = Vec::new();
     let rate = stamp.sample_rate;
+    let title = program_title(settings, doc);
+    let artist = settings
+        .script
+        .artist
+        .clone()
+        .or_else(|| doc.author.clone())
+        .unwrap_or_default();
+
+    // The episode is kept when nothing that goes into it changed, else written on the way.
+    let episode_hash = (settings.master.episode && !plan.steps.is_empty()).then(|| {
+        let paragraphs: Vec<(&str, &str)> = plan
+            .steps
+            .iter()
+            .map(|s| (s.keyed.hash.as_str(), s.keyed.paragraph.title.as_str()))
+            .collect();
+        episode::hash(&paragraphs, &title, &settings.master, &artist)
+    });
+    let reuse = previous
+        .as_ref()
+        .and_then(|m| m.episode.clone())
+        .filter(|e| {
+            Some(&e.hash) == episode_hash.as_ref()
+                && store.out().join(episode::WAV).is_file()
+                && store.out().join(episode::MP3).is_file()
+        });
+    let stream = match (&episode_hash, &reuse) {
+        (Some(_), None) => Some(episode::Stream::start(
+            store.out(),
+            &store.tmp(),
+            rate,
+            &settings.master,
+            &title,
+            &artist,
+            plan.steps
+                .iter()
+                .map(|s| (s.keyed.paragraph.index, s.keyed.paragraph.title.as_str())),
+        )?),
+        _ => None,
+    };
 
     let progress = progress_bar(report, plan.pieces_to_synthesize());
+    let finisher = Finisher {
+        out: store.out().to_path_buf(),
+        tmp: store.tmp(),
+        target: settings.master.loudness.target(1),
+        verbose: (report == Report::Verbose).then(|| progress.clone()),
+        stream,
+    };
+    let (spoken, finished) = std::thread::scope(|scope| {
+        let (jobs, queue) = std::sync::mpsc::sync_channel(2);
+        let finishing = scope.spawn(move || finisher.run(queue));
+        let spoken = speak(
+            settings,
+            &plan,
+            previous.as_ref(),
+            engine,
+            &mut store,
+            &cache,
+            &progress,
+            jobs,
+            interrupted,
+        );
+        let finished = finishing.join().expect("the finishing thread panicked");
+        (spoken, finished)
+    });
+    progress.finish_and_clear();
+    let (loudness, stream) = finished?;
+    let Spoken {
+        mut entries,
+        mut summary,
+        stale,
+    } = spoken?;
+    for (slot, loudness) in loudness {
+        entries[slot].loudness = loudness;
+    }
+
+    for name in &plan.remove {
+        store.remove(name)?;
+        summary.removed += 1;
+        summary.removed_files.push(name.clone());
+    }
+    let mut manifest = Manifest {
+        format: manifest::FORMAT,
+        generator: format!("narrate {}", env!("CARGO_PKG_VERSION")),
+        title,
+        sample_rate: rate,
+        paragraphs: entries,
+        stale,
+        episode: None,
+    };
+    if let (Some(hash), true) = (episode_hash, summary.failed.is_empty()) {
+        let entry = match (reuse, stream) {
+            (Some(entry), _) => entry,
+            (None, Some(stream)) => {
+                if interrupted.load(Ordering::SeqCst) {
+                    return Err(Error::Interrupted);
+                }
+                summary.episode_written = true;
+                stream.finish(&manifest, &artist, hash)?
+            }
+            (None, None) => unreachable!("an episode to write has a stream"),
+        };
+        summary.episode = Some(entry.clone());
+        manifest.episode = Some(entry);
+    }
+    write_listings(&store, &manifest)?;
+    store.commit(&manifest)?;
+
+    summary.paragraphs = plan.steps.len();
+    summary.wall = started.elapsed();
+    if !summary.failed.is_empty() {
+        return Err(Error::Partial {
+            count: summary.failed.len(),
+            total: summary.paragraphs,
+        });
+    }
+    Ok(summary)
+}
+
+/// What the speaking thread made of a plan.
+struct Spoken {
+    /// One per paragraph that did not fail, in order; the loudness of fresh ones is filled in
+    /// from the finisher's results.
+    entries: Vec<ParagraphEntry>,
+    summary: Summary,
+    /// Files narrate wrote whose paragraph failed this time.
+    stale: Vec<String>,
+}
+
+/// A paragraph for the finisher.
+enum Job {
+    /// Freshly assembled audio, for the file `file`; `slot` is its manifest entry.
+    Fresh {
+        slot: usize,
+        file: String,
+        pcm: Pcm,
+        note: String,
+    },
+    /// A paragraph file left as it is; the episode reads it.
+    Kept { file: String },
+}
+
+/// Speaks and assembles the paragraphs of `plan` in order, sending each to the finisher.
+#[allow(clippy::too_many_arguments)] // the run's pieces; a struct would only rename them
+fn speak(
+    settings: &Settings,
+    plan: &Plan,
+    previous: Option<&Manifest>,
+    engine: &mut dyn Engine,
+    store: &mut Store,
+    cache: &Cache,
+    progress: &ProgressBar,
+    jobs: std::sync::mpsc::SyncSender<Job>,
+    interrupted: &AtomicBool,
+) -> Result<Spoken> {
+    let owned = store::owned_files(&settings.output, previous);
+    let rate = engine.sample_rate();
     let mut summary = Summary::default();
     let mut entries = Vec::with_capacity(plan.steps.len());
-    let previous_entries: std::collections::HashMap<&str, &ParagraphEntry> = previous
+    let mut stale = Vec::new();
+    let previous_entries: HashMap<&str, &ParagraphEntry> = previous
         .iter()
         .flat_map(|m| m.paragraphs.iter().map(|p| (p.file.as_str(), p)))
         .collect();
+    // A failed send means the finisher stopped on an error, which it reports.
+    let finisher_stopped = || {
+        Ok(Spoken {
+            entries: Vec::new(),
+            summary: Summary::default(),
+            stale: Vec::new(),
+        })
+    };
 
     let mut ahead = Ahead::default();
     for (i, step) in plan.steps.iter().enumerate() {
@@ -129,10 +297,10 @@ pub fn render(
                 &plan.steps[i..],
                 i,
                 engine,
-                &cache,
+                cache,
                 &settings.script.voice,
                 rate,
-                &progress,
+                progress,
                 &mut summary,
             )?;
         }
@@ -148,36 +316,30 @@ pub fn render(
             summary.kept += 1;
             summary.audio += audio::duration(entry.frames, rate);
             entries.push(entry);
+            if jobs
+                .send(Job::Kept {
+                    file: p.file.clone(),
+                })
+                .is_err()
+            {
+                return finisher_stopped();
+            }
             continue;
         }
         match assemble(
             &step.keyed,
             &settings.layout,
             engine,
-            &cache,
+            cache,
             &mut ahead.ready,
             &settings.script.voice,
             rate,
-            &progress,
+            progress,
             &mut summary,
             interrupted,
         ) {
-            Ok((mut pcm, sentences)) => {
-                let loudness = match settings.master.loudness.target(1) {
-                    Some(target) => Some(
-                        crate::audio::loudness::normalize(&mut pcm.samples, rate, &target)
-                            .map_err(|e| Error::Other(e.into()))?
-                            .after,
-                    ),
-                    None => None,
-                };
+            Ok((pcm, sentences)) => {
                 store.journal(&p.file)?;
-                let path = store.out().join(&p.file);
-                audio::wav::write(&path, &store.tmp(), &pcm)
-                    .map_err(|e| Error::output(&path, "cannot write", e))?;
-                if report == Report::Verbose {
-                    progress.println(format!("wrote {} ({})", p.file, step.reason));
-                }
                 summary.written += 1;
                 let spoken = match &step.action {
                     Action::Synthesize { sentences } => sentences.len(),
@@ -191,9 +353,18 @@ pub fn render(
                     title: p.title.clone(),
                     hash: step.keyed.hash.clone(),
                     frames: pcm.frames(),
-                    loudness,
+                    loudness: None,
                     sentences,
                 });
+                let job = Job::Fresh {
+                    slot: entries.len() - 1,
+                    file: p.file.clone(),
+                    pcm,
+                    note: format!("wrote {} ({})", p.file, step.reason),
+                };
+                if jobs.send(job).is_err() {
+                    return finisher_stopped();
+                }
             }
             Err(Error::Interrupted) => return Err(Error::Interrupted),
             Err(e @ Error::Engine(crate::engine::EngineError::UnknownVoice { .. })) => {
@@ -211,63 +382,76 @@ pub fn render(
             }
         }
     }
-    progress.finish_and_clear();
-
-    for name in &plan.remove {
-        store.remove(name)?;
-        summary.removed += 1;
-        summary.removed_files.push(name.clone());
-    }
-    let mut manifest = Manifest {
-        format: manifest::FORMAT,
-        generator: format!("narrate {}", env!("CARGO_PKG_VERSION")),
-        title: program_title(settings, doc),
-        sample_rate: rate,
-        paragraphs: entries,
+    Ok(Spoken {
+        entries,
+        summary,
         stale,
-        episode: None,
-    };
-    if settings.master.episode && summary.failed.is_empty() && !manifest.paragraphs.is_empty() {
-        let artist = settings
-            .script
-            .artist
-            .clone()
-            .or_else(|| doc.author.clone())
-            .unwrap_or_default();
-        let hash = episode::hash(&manifest, &settings.master, &artist);
-        let reuse = previous
-            .as_ref()
-            .and_then(|m| m.episode.clone())
-            .filter(|e| {
-                e.hash == hash
-                    && store.out().join(episode::WAV).is_file()
-                    && store.out().join(episode::MP3).is_file()
-            });
-        let entry = match reuse {
-            Some(entry) => entry,
-            None => {
-                if interrupted.load(Ordering::SeqCst) {
-                    return Err(Error::Interrupted);
-                }
-                summary.episode_written = true;
-                episode::write(&store, &manifest, &settings.master, &artist, hash)?
-            }
-        };
-        summary.episode = Some(entry.clone());
-        manifest.episode = Some(entry);
-    }
-    write_listings(&store, &manifest)?;
-    store.commit(&manifest)?;
+    })
+}
 
-    summary.paragraphs = plan.steps.len();
-    summary.wall = started.elapsed();
-    if !summary.failed.is_empty() {
-        return Err(Error::Partial {
-            count: summary.failed.len(),
-            total: summary.paragraphs,
-        });
+/// The second half of a paragraph's way: loudness, its file, the episode.
+struct Finisher {
+    out: std::path::PathBuf,
+    tmp: std::path::PathBuf,
+    target: Option<Target>,
+    /// Where to say what was written, with `-v`.
+    verbose: Option<ProgressBar>,
+    stream: Option<episode::Stream>,
+}
+
+impl Finisher {
+    /// Finishes every paragraph sent, in order, until the sender hangs up. Returns the
+    /// measured loudness of each fresh paragraph by its manifest slot, and the episode.
+    #[allow(clippy::type_complexity)] // a pair, named in the doc comment
+    fn run(
+        mut self,
+        queue: std::sync::mpsc::Receiver<Job>,
+    ) -> Result<(Vec<(usize, Option<Loudness>)>, Option<episode::Stream>)> {
+        let mut measured = Vec::new();
+        for job in queue {
+            match job {
+                Job::Fresh {
+                    slot,
+                    file,
+                    mut pcm,
+                    note,
+                } => {
+                    let loudness = match &self.target {
+                        Some(target) => Some(
+                            crate::audio::loudness::normalize(&mut pcm.samples, pcm.rate, target)
+                                .map_err(|e| Error::Other(e.into()))?
+                                .after,
+                        ),
+                        None => None,
+                    };
+                    let path = self.out.join(&file);
+                    audio::wav::write(&path, &self.tmp, &pcm)
+                        .map_err(|e| Error::output(&path, "cannot write", e))?;
+                    if let Some(progress) = &self.verbose {
+                        progress.println(note);
+                    }
+                    measured.push((slot, loudness));
+                    if let Some(stream) = &mut self.stream {
+                        // The episode gets the file's samples, as a later run reading the
+                        // file would: clean and incremental builds give the same episode.
+                        for s in &mut pcm.samples {
+                            *s = audio::to_f32(audio::to_i16(*s));
+                        }
+                        stream.push(&pcm.samples)?;
+                    }
+                }
+                Job::Kept { file } => {
+                    if let Some(stream) = &mut self.stream {
+                        let path = self.out.join(&file);
+                        let pcm = audio::wav::read(&path)
+                            .map_err(|e| Error::output(&path, "cannot read", e))?;
+                        stream.push(&pcm.samples)?;
+                    }
+                }
+            }
+        }
+        Ok((measured, self.stream))
     }
-    Ok(summary)
 }
 
 /// The program title: settings, front matter, else the script's file stem.
@@ -374,10 +558,6 @@ enum Found {
     Missing,
 }
 
-/// Pieces to speak per engine call: enough for an engine that works on several at once
-/// (Piper) to keep its workers busy, few enough that progress and Ctrl-C stay prompt.
-const BATCH: usize = 16;
-
 /// Speech spoken ahead of assembly, a batch at a time.
 #[derive(Default)]
 struct Ahead {
@@ -389,7 +569,8 @@ struct Ahead {
 
 impl Ahead {
     /// Speaks the missing pieces of `steps` (which start at step `first`), whole paragraphs
-    /// at a time, until at least [`BATCH`] pieces or the last step, in one engine call; each
+    /// at a time, until at least [`Engine::batch`] pieces or the last step, in one engine
+    /// call (a paragraph at a time for most engines, so that the finisher starts early); each
     /// piece goes to the cache as it comes back. A piece that failed is left out: assembly
     /// speaks it again and reports the error with its paragraph.
     #[allow(clippy::too_many_arguments)] // the run's pieces, as for `assemble`
@@ -407,8 +588,9 @@ impl Ahead {
         let mut pieces: Vec<(&str, &Key)> = Vec::new();
         let mut seen = HashSet::new();
         self.next = first;
+        let batch = engine.batch().max(1);
         for step in steps {
-            if pieces.len() >= BATCH {
+            if pieces.len() >= batch {
                 break;
             }
             self.next += 1;

@@ -87,10 +87,13 @@ fn pieces_go_to_the_engine_in_batches_of_whole_paragraphs() {
     let script: String = (0..20)
         .map(|i| format!("Paragraph {i} begins. Paragraph {i} ends.\n"))
         .collect();
-    let mut engine = Fake::default();
+    let mut engine = Fake {
+        batch: 16,
+        ..Fake::default()
+    };
     let s = run(dir.path(), &script, &mut engine);
-    // Whole paragraphs until at least 16 pieces, so an engine with several workers has
-    // enough to share; the rest in the last batch.
+    // Whole paragraphs until at least what the engine asks for, so an engine with several
+    // workers has enough to share; the rest in the last batch.
     assert_eq!(engine.batches, vec![16, 16, 8]);
     assert_eq!(s.synthesized, 40);
     assert_eq!(s.cached, 0, "pieces spoken ahead are not cache hits");
@@ -98,9 +101,17 @@ fn pieces_go_to_the_engine_in_batches_of_whole_paragraphs() {
     assert_eq!(engine.spoken[39], "Paragraph 19 ends.");
     // Only what is missing is batched.
     let edited = script.replace("Paragraph 7 ends.", "Paragraph 7 ends here.");
-    let mut engine = Fake::default();
+    let mut engine = Fake {
+        batch: 16,
+        ..Fake::default()
+    };
     run(dir.path(), &edited, &mut engine);
     assert_eq!(engine.batches, vec![1]);
+    // An engine that speaks one at a time gets a paragraph at a time.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut engine = Fake::default();
+    run(dir.path(), &script, &mut engine);
+    assert_eq!(engine.batches, vec![2; 20]);
 }
 
 #[test]

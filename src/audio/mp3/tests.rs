@@ -237,3 +237,26 @@ fn no_samples_is_an_error_and_no_chapters_a_plain_file() {
     assert_eq!(tag.tables_of_contents().count(), 0);
     assert_eq!(tag.chapters().count(), 0);
 }
+
+#[test]
+fn a_tag_written_again_with_the_times_gives_the_same_file_as_knowing_them_first() {
+    let samples = signal(22_050, 10.0);
+    let known = encode(&samples, 22_050, 64, &tags()).expect("encode");
+    // Started with every time at zero, as the episode is while paragraphs are rendered.
+    let mut unknown = tags();
+    for c in &mut unknown.chapters {
+        (c.start_ms, c.end_ms) = (0, 0);
+    }
+    let mut writer = Writer::new(Cursor::new(Vec::new()), 22_050, 64, &unknown).expect("writer");
+    let len = writer.audio_start();
+    writer.push(&samples).expect("push");
+    let mut out = writer.finish().expect("finish");
+    out.set_position(0);
+    write_tag(&mut out, len, &tags()).expect("retag");
+    assert!(out.into_inner() == known, "the files differ");
+    // A tag of another size would overwrite audio: refused.
+    let mut longer = tags();
+    longer.chapters[0].title.push_str(" and more");
+    let err = write_tag(&mut Cursor::new(Vec::new()), len, &longer).expect_err("size changed");
+    assert!(matches!(err, Error::TagSize { .. }), "{err}");
+}

@@ -193,6 +193,11 @@ impl Engine for Piper {
             .collect())
     }
 
+    /// Enough sentences that every session stays busy until the batch is nearly done.
+    fn batch(&self) -> usize {
+        8 * self.models.len()
+    }
+
     fn synthesize(&mut self, request: &SynthRequest<'_>) -> Result<Speech, EngineError> {
         self.synthesize_all(std::slice::from_ref(request))
             .pop()
