@@ -174,6 +174,58 @@ fn killed_at_any_moment_then_rerun_gives_the_uninterrupted_result() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_with_130_and_leaves_no_partial_episode() {
+    let (dir, script) = scratch_with_sample();
+    let reference = dir.path().join("reference");
+    run(dir.path(), &script, &reference);
+    let expected = snapshot(&reference);
+
+    let bin = assert_cmd::cargo::cargo_bin("narrate");
+    let mut interrupted = 0;
+    for (i, delay_ms) in [60u64, 200, 500].into_iter().enumerate() {
+        let out = dir.path().join(format!("stopped-{i}"));
+        let child = std::process::Command::new(&bin)
+            .current_dir(dir.path())
+            .arg(&script)
+            .arg("-o")
+            .arg(&out)
+            .arg("-q")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        // SAFETY: plain kill(2) on our own child's pid.
+        unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+        let o = child.wait_with_output().expect("wait");
+        match o.status.code() {
+            Some(130) => {
+                interrupted += 1;
+                // The episode is complete or absent, never a fragment; no temporary file stays.
+                assert!(!out.join("episode.mp3").exists(), "{delay_ms} ms");
+                assert!(!out.join("episode.wav").exists(), "{delay_ms} ms");
+                if out.join(".narrate/tmp").exists() {
+                    let left: Vec<_> = std::fs::read_dir(out.join(".narrate/tmp"))
+                        .expect("tmp")
+                        .collect();
+                    assert!(left.is_empty(), "{delay_ms} ms: {left:?} left in tmp");
+                }
+            }
+            Some(0) => {} // finished before the signal
+            other => panic!("{delay_ms} ms: exit {other:?}: {}", stderr(&o)),
+        }
+        run(dir.path(), &script, &out);
+        let got = snapshot(&out);
+        assert_eq!(got.len(), expected.len(), "after Ctrl-C at {delay_ms} ms");
+        for ((n, a), (m, b)) in got.iter().zip(&expected) {
+            assert_eq!(n, m);
+            assert!(a == b, "{n} differs after Ctrl-C at {delay_ms} ms");
+        }
+    }
+    assert!(interrupted > 0, "no run was still going when Ctrl-C came");
+}
+
 #[test]
 fn deleted_paragraph_renumbers_without_synthesis_and_removes_only_narrates_files() {
     let (dir, script) = scratch_with_sample();
