@@ -85,6 +85,12 @@ fn load_script(settings: &ScriptSettings, report: Report) -> Result<Document> {
     Ok(doc)
 }
 
+/// Opens the engine for `voice` while a spare thread compiles the text rules.
+pub(crate) fn open_engine(voice: &config::Voice) -> Result<Box<dyn engine::Engine>> {
+    std::thread::spawn(crate::text::normalize::warm_up);
+    Ok(engine::open(voice.engine, &voice.voice)?)
+}
+
 fn narrate(args: &RenderArgs) -> Result<()> {
     let settings = config::settings(args)?;
     if args.dump_config {
@@ -94,7 +100,7 @@ fn narrate(args: &RenderArgs) -> Result<()> {
     }
     let report = report(&args.verbosity);
     let (doc, lexicon) = load_inputs(&settings, report)?;
-    let mut engine = engine::open(settings.script.voice.engine, &settings.script.voice.voice)?;
+    let mut engine = open_engine(&settings.script.voice)?;
     let interrupted = interrupt_flag();
     let summary = render::render(
         &settings,
@@ -198,7 +204,7 @@ fn plan(args: &RenderArgs) -> Result<()> {
     let settings = config::settings(args)?;
     let doc = load_script(&settings.script, report(&args.verbosity))?;
     let lexicon = load_lexicon(&settings.script)?;
-    let engine = engine::open(settings.script.voice.engine, &settings.script.voice.voice)?;
+    let engine = open_engine(&settings.script.voice)?;
     let stamp = EngineStamp {
         version: engine.version(),
         sample_rate: engine.sample_rate(),

@@ -115,7 +115,8 @@ impl Preset {
 pub struct Loudness {
     /// Gated integrated loudness.
     pub integrated: Option<Lufs>,
-    /// Loudness range (EBU Tech 3342), in LU.
+    /// Loudness range (EBU Tech 3342), in LU; [`measure`] reports it, [`normalize`] does not
+    /// spend the time on it.
     pub range: Option<Db>,
     /// True peak, dBTP.
     pub true_peak: Option<Db>,
@@ -201,7 +202,7 @@ pub fn measure(samples: &[f32], sample_rate: u32) -> Result<Loudness, Error> {
 }
 
 /// How close to the target the gain search stops, in LU (the promise is 1 LU; aim closer).
-const AIM: f64 = 0.05;
+const AIM: f64 = 0.1;
 /// Rounds of gain search; each round re-measures. Three are usually enough.
 const ROUNDS: usize = 8;
 /// How far under the true-peak ceiling the limiter aims at first, in dB: the limiter sees
@@ -214,51 +215,54 @@ const MARGIN_DB: f64 = 0.3;
 /// eight measurements; should a pathological input not converge, the closest result is
 /// kept, so callers that promise a tolerance check [`Gain::after`].
 pub fn normalize(samples: &mut [f32], sample_rate: u32, target: &Target) -> Result<Gain, Error> {
-    let before = measure(samples, sample_rate)?;
+    // The true peak (4x oversampled) is the costly part of the meter, and the loudness
+    // range is of no use here: measure the level first, the true peak only of the result.
+    let before = measure_level(samples, sample_rate)?;
     let (goal, measured) = match (target.level, before.level(&target.level)) {
         (Level::Integrated(goal), Some(measured)) => (goal.0, measured),
         (Level::Rms(goal), Some(measured)) => (goal.0, measured),
         (_, None) => {
+            let mut after = before;
+            after.true_peak = true_peak(samples, sample_rate)?;
             return Ok(Gain {
                 gain: Db(0.0),
                 limited: Db(0.0),
                 before,
-                after: before,
-            })
+                after,
+            });
         }
     };
     let mut gain_db = goal - measured;
-    // Most speech needs no limiting: then one gain is the whole job, and every measure moves
-    // by exactly that gain (BS.1770 gating is relative, the peaks and RMS scale), so there is
-    // nothing to measure again.
-    let fits = before
-        .true_peak
-        .is_none_or(|tp| tp.0 + gain_db <= target.ceiling.0 - MARGIN_DB);
-    if fits {
-        let factor = Db(gain_db).factor();
-        for s in samples.iter_mut() {
-            *s = (f64::from(*s) * factor) as f32;
+    let original = samples.to_vec();
+    let factor = Db(gain_db).factor();
+    for s in samples.iter_mut() {
+        *s = (f64::from(*s) * factor) as f32;
+    }
+    // Much speech needs no limiting: then one gain is the whole job, and the level moves by
+    // exactly that gain (BS.1770 gating is relative; RMS and sample peak scale).
+    let shift = |d: Option<Db>| d.map(|d| Db(d.0 + gain_db));
+    if shift(before.sample_peak).is_none_or(|sp| sp.0 <= target.ceiling.0 - MARGIN_DB) {
+        let tp = true_peak(samples, sample_rate)?;
+        if tp.is_none_or(|tp| tp.0 <= target.ceiling.0) {
+            return Ok(Gain {
+                gain: Db(gain_db),
+                limited: Db(0.0),
+                before,
+                after: Loudness {
+                    integrated: before.integrated.map(|l| Lufs(l.0 + gain_db)),
+                    range: None,
+                    true_peak: tp,
+                    sample_peak: shift(before.sample_peak),
+                    rms: shift(before.rms),
+                },
+            });
         }
-        let shift = |d: Option<Db>| d.map(|d| Db(d.0 + gain_db));
-        return Ok(Gain {
-            gain: Db(gain_db),
-            limited: Db(0.0),
-            before,
-            after: Loudness {
-                integrated: before.integrated.map(|l| Lufs(l.0 + gain_db)),
-                range: before.range,
-                true_peak: shift(before.true_peak),
-                sample_peak: shift(before.sample_peak),
-                rms: shift(before.rms),
-            },
-        });
     }
     // Limiting: try a gain, limit the peaks it pushes over the threshold, measure the
     // level again, correct the gain. Trials measure only the level (the limiter keeps the
     // samples under the threshold; only peaks between samples can go higher); the true
     // peak, 4x oversampled and the costly part of the meter, is checked once the level is
     // right, and if it is over the ceiling the threshold comes down by as much.
-    let original = samples.to_vec();
     let mut threshold_db = target.ceiling.0 - MARGIN_DB;
     let mut best: Option<Trial> = None;
     // Whether `samples` holds the best trial (else the last one).
@@ -325,8 +329,7 @@ pub fn normalize(samples: &mut [f32], sample_rate: u32, target: &Target) -> Resu
         before,
         after: Loudness {
             integrated,
-            // The range of the speech is what it was before its peaks were limited.
-            range: before.range,
+            range: None,
             true_peak: best.true_peak,
             sample_peak: best.sample_peak,
             rms: rms(samples),
@@ -398,6 +401,37 @@ impl Trial {
         let miss = self.level.map_or(0.0, |l| (l - goal).abs());
         over * 10.0 + miss
     }
+}
+
+/// Integrated loudness, sample peak and RMS of `samples`: what [`measure`] gives, but for
+/// the true peak and the loudness range.
+fn measure_level(samples: &[f32], sample_rate: u32) -> Result<Loudness, Error> {
+    let meter_error = |source| Error::Meter {
+        sample_rate,
+        source,
+    };
+    let mut meter =
+        EbuR128::new(1, sample_rate, Mode::I | Mode::SAMPLE_PEAK).map_err(meter_error)?;
+    meter.add_frames_f32(samples).map_err(meter_error)?;
+    let integrated = meter.loudness_global().map_err(meter_error)?;
+    Ok(Loudness {
+        integrated: integrated.is_finite().then_some(Lufs(integrated)),
+        range: None,
+        true_peak: None,
+        sample_peak: Db::from_amplitude(meter.sample_peak(0).map_err(meter_error)?),
+        rms: rms(samples),
+    })
+}
+
+/// True peak of `samples` (BS.1770, 4x oversampled), `None` for silence.
+fn true_peak(samples: &[f32], sample_rate: u32) -> Result<Option<Db>, Error> {
+    let meter_error = |source| Error::Meter {
+        sample_rate,
+        source,
+    };
+    let mut meter = EbuR128::new(1, sample_rate, Mode::TRUE_PEAK).map_err(meter_error)?;
+    meter.add_frames_f32(samples).map_err(meter_error)?;
+    Ok(Db::from_amplitude(meter.true_peak(0).map_err(meter_error)?))
 }
 
 /// Gated integrated loudness of `samples`, `None` where undefined.
