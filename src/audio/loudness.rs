@@ -179,17 +179,13 @@ pub enum Error {
 
 /// Measure `samples` (mono) at `sample_rate`.
 pub fn measure(samples: &[f32], sample_rate: u32) -> Result<Loudness, Error> {
-    let meter_error = |source| Error::Meter {
-        sample_rate,
-        source,
-    };
+    let meter_error = meter_error(sample_rate);
     let mode = Mode::I | Mode::LRA | Mode::TRUE_PEAK | Mode::SAMPLE_PEAK;
-    let mut meter = EbuR128::new(1, sample_rate, mode).map_err(meter_error)?;
-    meter.add_frames_f32(samples).map_err(meter_error)?;
-    let integrated = meter.loudness_global().map_err(meter_error)?;
-    let range = meter.loudness_range().map_err(meter_error)?;
-    let true_peak = meter.true_peak(0).map_err(meter_error)?;
-    let sample_peak = meter.sample_peak(0).map_err(meter_error)?;
+    let meter = feed(samples, sample_rate, mode)?;
+    let integrated = meter.loudness_global().map_err(&meter_error)?;
+    let range = meter.loudness_range().map_err(&meter_error)?;
+    let true_peak = meter.true_peak(0).map_err(&meter_error)?;
+    let sample_peak = meter.sample_peak(0).map_err(&meter_error)?;
     let finite = |v: f64| v.is_finite().then_some(v);
     Ok(Loudness {
         integrated: finite(integrated).map(Lufs),
@@ -381,14 +377,9 @@ impl Trial {
 
     /// Measures the true and sample peaks of `samples`, this trial's output.
     fn measure_peaks(&mut self, samples: &[f32], sample_rate: u32) -> Result<(), Error> {
-        let meter_error = |source| Error::Meter {
-            sample_rate,
-            source,
-        };
-        let mode = Mode::TRUE_PEAK | Mode::SAMPLE_PEAK;
-        let mut meter = EbuR128::new(1, sample_rate, mode).map_err(meter_error)?;
-        meter.add_frames_f32(samples).map_err(meter_error)?;
-        self.true_peak = Db::from_amplitude(meter.true_peak(0).map_err(meter_error)?);
+        let meter = feed(samples, sample_rate, Mode::TRUE_PEAK | Mode::SAMPLE_PEAK)?;
+        let meter_error = meter_error(sample_rate);
+        self.true_peak = Db::from_amplitude(meter.true_peak(0).map_err(&meter_error)?);
         self.sample_peak = Db::from_amplitude(meter.sample_peak(0).map_err(meter_error)?);
         Ok(())
     }
@@ -406,44 +397,46 @@ impl Trial {
 /// Integrated loudness, sample peak and RMS of `samples`: what [`measure`] gives, but for
 /// the true peak and the loudness range.
 fn measure_level(samples: &[f32], sample_rate: u32) -> Result<Loudness, Error> {
-    let meter_error = |source| Error::Meter {
-        sample_rate,
-        source,
-    };
-    let mut meter =
-        EbuR128::new(1, sample_rate, Mode::I | Mode::SAMPLE_PEAK).map_err(meter_error)?;
-    meter.add_frames_f32(samples).map_err(meter_error)?;
-    let integrated = meter.loudness_global().map_err(meter_error)?;
+    let meter_error = meter_error(sample_rate);
+    let meter = feed(samples, sample_rate, Mode::I | Mode::SAMPLE_PEAK)?;
+    let integrated = meter.loudness_global().map_err(&meter_error)?;
     Ok(Loudness {
         integrated: integrated.is_finite().then_some(Lufs(integrated)),
         range: None,
         true_peak: None,
-        sample_peak: Db::from_amplitude(meter.sample_peak(0).map_err(meter_error)?),
+        sample_peak: Db::from_amplitude(meter.sample_peak(0).map_err(&meter_error)?),
         rms: rms(samples),
     })
 }
 
 /// True peak of `samples` (BS.1770, 4x oversampled), `None` for silence.
 fn true_peak(samples: &[f32], sample_rate: u32) -> Result<Option<Db>, Error> {
-    let meter_error = |source| Error::Meter {
-        sample_rate,
-        source,
-    };
-    let mut meter = EbuR128::new(1, sample_rate, Mode::TRUE_PEAK).map_err(meter_error)?;
-    meter.add_frames_f32(samples).map_err(meter_error)?;
-    Ok(Db::from_amplitude(meter.true_peak(0).map_err(meter_error)?))
+    let meter = feed(samples, sample_rate, Mode::TRUE_PEAK)?;
+    let peak = meter.true_peak(0).map_err(meter_error(sample_rate))?;
+    Ok(Db::from_amplitude(peak))
 }
 
 /// Gated integrated loudness of `samples`, `None` where undefined.
 fn integrated(samples: &[f32], sample_rate: u32) -> Result<Option<Lufs>, Error> {
-    let meter_error = |source| Error::Meter {
+    let meter = feed(samples, sample_rate, Mode::I)?;
+    let l = meter.loudness_global().map_err(meter_error(sample_rate))?;
+    Ok(l.is_finite().then_some(Lufs(l)))
+}
+
+/// A meter measuring `mode`, fed with `samples`.
+fn feed(samples: &[f32], sample_rate: u32, mode: Mode) -> Result<EbuR128, Error> {
+    let mut meter = EbuR128::new(1, sample_rate, mode).map_err(meter_error(sample_rate))?;
+    meter
+        .add_frames_f32(samples)
+        .map_err(meter_error(sample_rate))?;
+    Ok(meter)
+}
+
+fn meter_error(sample_rate: u32) -> impl Fn(ebur128::Error) -> Error {
+    move |source| Error::Meter {
         sample_rate,
         source,
-    };
-    let mut meter = EbuR128::new(1, sample_rate, Mode::I).map_err(meter_error)?;
-    meter.add_frames_f32(samples).map_err(meter_error)?;
-    let l = meter.loudness_global().map_err(meter_error)?;
-    Ok(l.is_finite().then_some(Lufs(l)))
+    }
 }
 
 /// RMS over the whole buffer (see [`Level::Rms`]), `None` for silence.

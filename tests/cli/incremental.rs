@@ -121,6 +121,19 @@ fn a_second_narrate_on_the_same_folder_is_refused_while_the_first_holds_the_lock
     assert_eq!(wavs(&out).len(), 13);
 }
 
+/// A quiet narrate of `script` into `out`, running in the background; stderr is piped.
+fn spawn(dir: &Path, script: &Path, out: &Path) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("narrate"))
+        .current_dir(dir)
+        .arg(script)
+        .arg("-o")
+        .arg(out)
+        .arg("-q")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn")
+}
+
 #[test]
 fn killed_at_any_moment_then_rerun_gives_the_uninterrupted_result() {
     let (dir, script) = scratch_with_sample();
@@ -128,17 +141,9 @@ fn killed_at_any_moment_then_rerun_gives_the_uninterrupted_result() {
     run(dir.path(), &script, &reference);
     let expected = snapshot(&reference);
 
-    let bin = assert_cmd::cargo::cargo_bin("narrate");
     for (i, delay_ms) in [5u64, 40, 120, 250, 400].into_iter().enumerate() {
         let out = dir.path().join(format!("killed-{i}"));
-        let mut child = std::process::Command::new(&bin)
-            .current_dir(dir.path())
-            .arg(&script)
-            .arg("-o")
-            .arg(&out)
-            .arg("-q")
-            .spawn()
-            .expect("spawn");
+        let mut child = spawn(dir.path(), &script, &out);
         let start = Instant::now();
         while start.elapsed() < Duration::from_millis(delay_ms) {
             std::thread::sleep(Duration::from_millis(1));
@@ -182,19 +187,10 @@ fn ctrl_c_stops_with_130_and_leaves_no_partial_episode() {
     run(dir.path(), &script, &reference);
     let expected = snapshot(&reference);
 
-    let bin = assert_cmd::cargo::cargo_bin("narrate");
     let mut interrupted = 0;
     for (i, delay_ms) in [60u64, 200, 500].into_iter().enumerate() {
         let out = dir.path().join(format!("stopped-{i}"));
-        let child = std::process::Command::new(&bin)
-            .current_dir(dir.path())
-            .arg(&script)
-            .arg("-o")
-            .arg(&out)
-            .arg("-q")
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("spawn");
+        let child = spawn(dir.path(), &script, &out);
         std::thread::sleep(Duration::from_millis(delay_ms));
         // SAFETY: plain kill(2) on our own child's pid.
         unsafe { libc::kill(child.id() as i32, libc::SIGINT) };

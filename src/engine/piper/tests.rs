@@ -9,6 +9,13 @@ use crate::engine::{Pitch, Rate};
 
 const JOE: &str = "en_US-joe-medium";
 
+/// No noise: the output is a function of the text.
+const QUIET: Scales = Scales {
+    noise_scale: 0.0,
+    length_scale: 1.0,
+    noise_w: 0.0,
+};
+
 /// The joe voice, or `None` (after a loud notice) on a machine without it.
 fn joe(scales: Option<Scales>) -> Option<Piper> {
     match Piper::open_with(&VoiceId(JOE.into()), scales) {
@@ -115,12 +122,7 @@ fn phoneme_ids_with_clause_punctuation_match_ids_worked_out_by_hand() {
 
 #[test]
 fn with_noise_scales_0_the_same_sentence_gives_identical_samples_twice() {
-    let quiet = Scales {
-        noise_scale: 0.0,
-        length_scale: 1.0,
-        noise_w: 0.0,
-    };
-    let Some(mut piper) = joe(Some(quiet)) else {
+    let Some(mut piper) = joe(Some(QUIET)) else {
         return;
     };
     let text = "The same sentence, spoken twice, must sound the same.";
@@ -142,12 +144,7 @@ fn with_noise_scales_0_the_same_sentence_gives_identical_samples_twice() {
 
 #[test]
 fn a_batch_spread_over_the_workers_gives_each_request_its_own_speech() {
-    let quiet = Scales {
-        noise_scale: 0.0,
-        length_scale: 1.0,
-        noise_w: 0.0,
-    };
-    let Some(mut piper) = joe(Some(quiet)) else {
+    let Some(mut piper) = joe(Some(QUIET)) else {
         return;
     };
     let voice = VoiceId(JOE.into());
