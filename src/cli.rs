@@ -92,6 +92,15 @@ pub struct ScriptArgs {
     /// Base pitch, 0-100. Default: 50.
     #[arg(long, env = "NARRATE_PITCH")]
     pub pitch: Option<u32>,
+
+    /// Piper: how much the voice varies, 0-2 (0 with --noise-w 0: the same sentence always
+    /// sounds the same). Default: the voice's own (0.667 for most).
+    #[arg(long, value_name = "SCALE")]
+    pub noise_scale: Option<f32>,
+
+    /// Piper: how much phoneme lengths vary, 0-2. Default: the voice's own (0.8 for most).
+    #[arg(long, value_name = "SCALE")]
+    pub noise_w: Option<f32>,
 }
 
 #[derive(Debug, Clone, Default, Args)]

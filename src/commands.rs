@@ -88,7 +88,7 @@ fn load_script(settings: &ScriptSettings, report: Report) -> Result<Document> {
 /// Opens the engine for `voice` while a spare thread compiles the text rules.
 pub(crate) fn open_engine(voice: &config::Voice) -> Result<Box<dyn engine::Engine>> {
     std::thread::spawn(crate::text::normalize::warm_up);
-    Ok(engine::open(voice.engine, &voice.voice)?)
+    Ok(engine::open(voice.engine, &voice.voice, voice.noise)?)
 }
 
 fn narrate(args: &RenderArgs) -> Result<()> {
@@ -309,7 +309,7 @@ fn voices(args: &VoicesArgs) -> Result<()> {
 
 /// The voices of a platform engine (espeak-ng, say, SAPI).
 fn system_voices(kind: EngineKind, args: &VoicesArgs, out: &mut impl Write) -> Result<()> {
-    let mut engine = engine::open(kind, &engine::VoiceId(String::new()))?;
+    let mut engine = engine::open(kind, &engine::VoiceId(String::new()), Default::default())?;
     let voices = engine.voices()?;
     if args.json {
         let json = serde_json::to_string_pretty(&voices).map_err(|e| Error::Other(e.into()))?;

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audio::loudness::Preset;
 use crate::cli::{RenderArgs, ScriptArgs};
-use crate::engine::{EngineKind, Pitch, Rate, VoiceId};
+use crate::engine::{EngineKind, Noise, Pitch, Rate, VoiceId};
 use crate::error::InputError;
 
 /// The script narrate reads when given none.
@@ -31,6 +31,8 @@ pub struct FileConfig {
     pub voice: Option<String>,
     pub rate: Option<u32>,
     pub pitch: Option<u32>,
+    pub noise_scale: Option<f32>,
+    pub noise_w: Option<f32>,
     /// Relative to the folder of narrate.toml.
     pub output: Option<PathBuf>,
     /// Relative to the folder of narrate.toml.
@@ -76,13 +78,15 @@ impl Source {
 }
 
 /// How to speak: every setting that changes the sound of a sentence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Voice {
     pub engine: EngineKind,
     pub voice: VoiceId,
     pub rate: Rate,
     pub pitch: Pitch,
+    /// Piper's noise scales where set; the engine's fingerprint carries them into the cache key.
+    pub noise: Noise,
 }
 
 /// Silence and fades around sentences and paragraphs.
@@ -241,6 +245,16 @@ pub fn script_settings(
     if pitch > 100 {
         return Err(invalid(&origin, format!("pitch {pitch} is outside 0-100")));
     }
+    let noise = Noise {
+        scale: args.noise_scale.or(file.noise_scale),
+        w: args.noise_w.or(file.noise_w),
+    };
+    for (name, value) in [("noise-scale", noise.scale), ("noise-w", noise.w)] {
+        if value.is_some_and(|v| !(0.0..=2.0).contains(&v)) {
+            let value = value.unwrap_or_default();
+            return Err(invalid(&origin, format!("{name} {value} is outside 0-2")));
+        }
+    }
     let engine = args
         .engine
         .or(file.engine)
@@ -273,6 +287,7 @@ pub fn script_settings(
             voice: VoiceId(voice),
             rate: Rate(rate),
             pitch: Pitch(pitch),
+            noise,
         },
         title: file.title.clone(),
         artist: file.artist.clone(),

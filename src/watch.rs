@@ -12,7 +12,6 @@ use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
 use crate::cli::RenderArgs;
 use crate::commands::{interrupt_flag, load_inputs, summary_line};
 use crate::config::{self, Source, CONFIG_FILE};
-use crate::engine;
 use crate::error::{Error, Result};
 use crate::render::run::Report;
 
@@ -53,8 +52,8 @@ pub fn watch(args: &RenderArgs) -> Result<()> {
     let files = watched(args)?;
     let interrupted = interrupt_flag();
     let voice = config::settings(args)?.script.voice;
-    let mut engine = engine::open(voice.engine, &voice.voice)?;
-    let mut opened_for = (voice.engine, voice.voice);
+    let mut engine = crate::commands::open_engine(&voice)?;
+    let mut opened_for = voice;
 
     let (tx, rx) = mpsc::channel();
     let mut debouncer = new_debouncer(DEBOUNCE, tx).map_err(|e| Error::Other(e.into()))?;
@@ -79,10 +78,11 @@ pub fn watch(args: &RenderArgs) -> Result<()> {
         let settings = config::settings(args)?;
         let (doc, lexicon) = load_inputs(&settings, report)?;
         let wanted = &settings.script.voice;
-        if (wanted.engine, &wanted.voice) != (opened_for.0, &opened_for.1) {
+        let engine_settings = |v: &config::Voice| (v.engine, v.voice.clone(), v.noise);
+        if engine_settings(wanted) != engine_settings(&opened_for) {
             // narrate.toml changed the engine or voice: a Piper engine holds one voice's model.
-            engine = engine::open(wanted.engine, &wanted.voice)?;
-            opened_for = (wanted.engine, wanted.voice.clone());
+            engine = crate::commands::open_engine(wanted)?;
+            opened_for = wanted.clone();
         }
         let summary = crate::render::render(
             &settings,

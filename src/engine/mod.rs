@@ -193,15 +193,33 @@ pub trait Engine: Send {
     }
 }
 
+/// Piper's sampling noise, overriding the voice's own where set: `scale` varies the sound
+/// of the voice, `w` the length of its phonemes; with both at 0 a sentence always gives the
+/// same samples. The other engines have no noise, and ignore it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Noise {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub w: Option<f32>,
+}
+
 /// Opens the backend `kind` for `voice` (engines that load a model per voice load it here).
 /// The one place backends are registered.
-pub fn open(kind: EngineKind, voice: &VoiceId) -> Result<Box<dyn Engine>, EngineError> {
+pub fn open(
+    kind: EngineKind,
+    voice: &VoiceId,
+    noise: Noise,
+) -> Result<Box<dyn Engine>, EngineError> {
+    #[cfg(not(feature = "piper"))]
+    let _ = noise;
     match kind {
         EngineKind::Espeak => Ok(Box::new(espeak::Espeak::open()?)),
         EngineKind::Say => Ok(Box::new(say::Say::open()?)),
         EngineKind::Sapi => Ok(Box::new(sapi::Sapi::open()?)),
         #[cfg(feature = "piper")]
-        EngineKind::Piper => Ok(Box::new(piper::Piper::open(voice)?)),
+        EngineKind::Piper => Ok(Box::new(piper::Piper::open(voice, noise)?)),
         #[cfg(not(feature = "piper"))]
         EngineKind::Piper => Err(EngineError::Missing {
             what: "the Piper engine".into(),

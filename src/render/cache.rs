@@ -139,6 +139,7 @@ mod tests {
             voice: VoiceId("en-us".into()),
             rate: Rate(175),
             pitch: Pitch(50),
+            noise: Default::default(),
         }
     }
 

@@ -27,6 +27,7 @@ fn settings(out: &Path) -> Settings {
                 voice: VoiceId("fake".into()),
                 rate: Rate(175),
                 pitch: Pitch(50),
+                noise: Default::default(),
             },
             title: None,
             artist: None,

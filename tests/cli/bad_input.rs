@@ -141,3 +141,28 @@ fn out_of_range_rate_is_refused() {
     assert_eq!(out.status.code(), Some(INPUT));
     assert!(stderr(&out).contains("rate 5"), "{}", stderr(&out));
 }
+
+#[test]
+fn out_of_range_noise_is_refused_from_flags_and_narrate_toml() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("s.txt"), "Hello there.\n").expect("write");
+    let out = narrate(dir.path())
+        .args(["s.txt", "--noise-scale", "3"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(INPUT));
+    assert!(
+        stderr(&out).contains("noise-scale 3 is outside 0-2"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(dir.path().join("narrate.toml"), "noise-w = -1\n").expect("write");
+    let out = narrate(dir.path()).arg("s.txt").output().expect("run");
+    assert_eq!(out.status.code(), Some(INPUT));
+    let err = stderr(&out);
+    assert!(
+        err.contains("narrate.toml") && err.contains("noise-w -1"),
+        "{err}"
+    );
+    assert!(!dir.path().join("output").exists(), "nothing written");
+}

@@ -10,15 +10,14 @@ use crate::engine::{Pitch, Rate};
 const JOE: &str = "en_US-joe-medium";
 
 /// No noise: the output is a function of the text.
-const QUIET: Scales = Scales {
-    noise_scale: 0.0,
-    length_scale: 1.0,
-    noise_w: 0.0,
+const QUIET: crate::engine::Noise = crate::engine::Noise {
+    scale: Some(0.0),
+    w: Some(0.0),
 };
 
 /// The joe voice, or `None` (after a loud notice) on a machine without it.
-fn joe(scales: Option<Scales>) -> Option<Piper> {
-    match Piper::open_with(&VoiceId(JOE.into()), scales) {
+fn joe(noise: Option<crate::engine::Noise>) -> Option<Piper> {
+    match Piper::open_with(&VoiceId(JOE.into()), noise) {
         Ok(piper) => Some(piper),
         Err(e @ (EngineError::Missing { .. } | EngineError::UnknownVoice { .. })) => {
             if std::env::var("CI").is_ok_and(|v| v == "true") {
