@@ -197,9 +197,11 @@ impl Engine for Piper {
             .collect())
     }
 
-    /// Enough sentences that every session stays busy until the batch is nearly done.
+    /// Enough sentences that every session stays busy until the batch is nearly done (each
+    /// batch ends with sessions idle while the last sentences finish: 16 per session was
+    /// measurably faster than 4 or 8, and holds well under 50 MB of audio).
     fn batch(&self) -> usize {
-        8 * self.models.len()
+        16 * self.models.len()
     }
 
     fn synthesize(&mut self, request: &SynthRequest<'_>) -> Result<Speech, EngineError> {
