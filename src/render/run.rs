@@ -1,11 +1,11 @@
-//! Carrying out a plan: one paragraph at a time, so memory does not grow with the script.
+//! Carrying out a plan: paragraph by paragraph on two threads (speaking, finishing), so
+//! memory does not grow with the script.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-
-use std::collections::{HashMap, HashSet};
 
 use super::cache::{self, Cache, EngineStamp, Key};
 use super::episode;
