@@ -86,6 +86,7 @@ pub struct Voice {
     pub rate: Rate,
     pub pitch: Pitch,
     /// Piper's noise scales where set; the engine's fingerprint carries them into the cache key.
+    #[serde(flatten)]
     pub noise: Noise,
 }
 

@@ -197,11 +197,12 @@ pub trait Engine: Send {
 /// of the voice, `w` the length of its phonemes; with both at 0 a sentence always gives the
 /// same samples. The other engines have no noise, and ignore it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "kebab-case")]
 pub struct Noise {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `noise-scale`, as in narrate.toml.
+    #[serde(rename = "noise-scale", skip_serializing_if = "Option::is_none")]
     pub scale: Option<f32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `noise-w`, as in narrate.toml.
+    #[serde(rename = "noise-w", skip_serializing_if = "Option::is_none")]
     pub w: Option<f32>,
 }
 

@@ -96,15 +96,24 @@ fn narrate_toml_beside_the_script_is_read_and_flags_win() {
     std::fs::write(dir.path().join("s.txt"), "Hello.\n").expect("write");
     std::fs::write(
         dir.path().join("narrate.toml"),
-        "rate = 150\nvoice = \"en-gb\"\n",
+        "rate = 150\nvoice = \"en-gb\"\nnoise-w = 0.5\n",
     )
     .expect("write");
     let out = narrate(dir.path())
-        .args(["s.txt", "--rate", "200", "--dump-config"])
+        .args([
+            "s.txt",
+            "--rate",
+            "200",
+            "--noise-scale",
+            "0",
+            "--dump-config",
+        ])
         .output()
         .expect("run");
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("rate = 200"), "{text}");
     assert!(text.contains("voice = \"en-gb\""), "{text}");
+    assert!(text.contains("noise-scale = 0.0"), "{text}");
+    assert!(text.contains("noise-w = 0.5"), "{text}");
 }
