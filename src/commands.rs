@@ -98,10 +98,11 @@ fn narrate(args: &RenderArgs) -> Result<()> {
         print!("{text}");
         return Ok(());
     }
+    // Before the engine loads, so that an early Ctrl-C also ends with code 130.
+    let interrupted = interrupt_flag();
     let report = report(&args.verbosity);
     let (doc, lexicon) = load_inputs(&settings, report)?;
     let mut engine = open_engine(&settings.script.voice)?;
-    let interrupted = interrupt_flag();
     let summary = render::render(
         &settings,
         &doc,

@@ -195,21 +195,24 @@ fn ctrl_c_stops_with_130_and_leaves_no_partial_episode() {
         // SAFETY: plain kill(2) on our own child's pid.
         unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
         let o = child.wait_with_output().expect("wait");
-        match o.status.code() {
-            Some(130) => {
-                interrupted += 1;
-                // The episode is complete or absent, never a fragment; no temporary file stays.
-                assert!(!out.join("episode.mp3").exists(), "{delay_ms} ms");
-                assert!(!out.join("episode.wav").exists(), "{delay_ms} ms");
-                if out.join(".narrate/tmp").exists() {
-                    let left: Vec<_> = std::fs::read_dir(out.join(".narrate/tmp"))
-                        .expect("tmp")
-                        .collect();
-                    assert!(left.is_empty(), "{delay_ms} ms: {left:?} left in tmp");
-                }
+        // SIGINT in the first milliseconds, before narrate's handler is installed, ends the
+        // process by the signal, which is as good: nothing was being written yet.
+        let by_signal =
+            std::os::unix::process::ExitStatusExt::signal(&o.status) == Some(libc::SIGINT);
+        if o.status.code() == Some(130) || by_signal {
+            interrupted += usize::from(o.status.code() == Some(130));
+            // The episode is complete or absent, never a fragment; no temporary file stays.
+            assert!(!out.join("episode.mp3").exists(), "{delay_ms} ms");
+            assert!(!out.join("episode.wav").exists(), "{delay_ms} ms");
+            if out.join(".narrate/tmp").exists() {
+                let left: Vec<_> = std::fs::read_dir(out.join(".narrate/tmp"))
+                    .expect("tmp")
+                    .collect();
+                assert!(left.is_empty(), "{delay_ms} ms: {left:?} left in tmp");
             }
-            Some(0) => {} // finished before the signal
-            other => panic!("{delay_ms} ms: exit {other:?}: {}", stderr(&o)),
+        } else {
+            // Finished before the signal came.
+            assert_eq!(o.status.code(), Some(0), "{delay_ms} ms: {}", stderr(&o));
         }
         run(dir.path(), &script, &out);
         let got = snapshot(&out);
@@ -219,7 +222,7 @@ fn ctrl_c_stops_with_130_and_leaves_no_partial_episode() {
             assert!(a == b, "{n} differs after Ctrl-C at {delay_ms} ms");
         }
     }
-    assert!(interrupted > 0, "no run was still going when Ctrl-C came");
+    assert!(interrupted > 0, "no run stopped with code 130");
 }
 
 #[test]
