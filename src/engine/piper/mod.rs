@@ -12,8 +12,8 @@
 //!
 //! Speed: the voice file is read once, into one session per core (at most [`MAX_WORKERS`]),
 //! each on one thread. [`Engine::synthesize_all`] phonemizes a batch of requests, then the
-//! sessions take its sentences longest first until none is left. On two cores this is about
-//! a third faster than one session running each sentence on two threads (measured with
+//! sessions take its sentences longest first until none is left. On two cores this is 20 to
+//! 30 % faster than one session running each sentence on two threads (measured with
 //! `benches/piper.py`), because a VITS graph is many small operators that one sentence cannot
 //! spread well over several threads.
 //!
@@ -73,8 +73,8 @@ fn missing(what: &str, reason: impl Into<String>) -> EngineError {
     }
 }
 
-/// The most sessions a voice gets: each holds its own copy of the graph (about 100 MB for a
-/// medium voice), and beyond four cores sentences are too few per batch to keep more busy.
+/// The most sessions a voice gets: each holds its own graph and working memory (about 450 MB
+/// for the joe voice on long sentences), and beyond four cores the memory outweighs the gain.
 const MAX_WORKERS: usize = 4;
 
 fn read(path: &Path) -> Result<Vec<u8>, EngineError> {
