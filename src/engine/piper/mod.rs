@@ -88,13 +88,8 @@ fn hash(bytes: &[u8]) -> String {
 
 impl Piper {
     /// Opens `voice` (an id `narrate voices` lists, or the path of a `.onnx` file) with the
-    /// scales of its config, but for the noise set in `noise`.
+    /// scales of its config, the noise overridden by `noise` where set.
     pub fn open(voice: &VoiceId, noise: super::Noise) -> Result<Piper, EngineError> {
-        Piper::open_with(voice, Some(noise))
-    }
-
-    /// Opens `voice` with its config's scales, the noise overridden by `noise` where set.
-    pub fn open_with(voice: &VoiceId, noise: Option<super::Noise>) -> Result<Piper, EngineError> {
         let model_path = match voices::resolve(&voice.0) {
             Some(path) => path,
             None if voices::installed().is_empty() && !voice.0.ends_with(".onnx") => {
@@ -121,10 +116,8 @@ impl Piper {
         let bytes = read(&model_path)?;
         let models = Model::load(&model_path, &bytes, workers).map_err(failed)?;
         let mut scales = config.inference;
-        if let Some(noise) = noise {
-            scales.noise_scale = noise.scale.unwrap_or(scales.noise_scale);
-            scales.noise_w = noise.w.unwrap_or(scales.noise_w);
-        }
+        scales.noise_scale = noise.scale.unwrap_or(scales.noise_scale);
+        scales.noise_w = noise.w.unwrap_or(scales.noise_w);
         let fingerprint = format!(
             "model blake3 {}; config blake3 {}; scales {} {} {}",
             hash(&bytes),

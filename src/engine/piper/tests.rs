@@ -17,7 +17,7 @@ const QUIET: crate::engine::Noise = crate::engine::Noise {
 
 /// The joe voice, or `None` (after a loud notice) on a machine without it.
 fn joe(noise: Option<crate::engine::Noise>) -> Option<Piper> {
-    match Piper::open_with(&VoiceId(JOE.into()), noise) {
+    match Piper::open(&VoiceId(JOE.into()), noise.unwrap_or_default()) {
         Ok(piper) => Some(piper),
         Err(e @ (EngineError::Missing { .. } | EngineError::UnknownVoice { .. })) => {
             if std::env::var("CI").is_ok_and(|v| v == "true") {
