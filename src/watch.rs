@@ -35,6 +35,16 @@ fn watched(args: &RenderArgs) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// What each watched file holds now (`None`: missing or unreadable). Events alone do not
+/// say a file changed: reading one (narrate does, every run) is an event too, and an editor
+/// may save without changing anything.
+fn contents(files: &[PathBuf]) -> Vec<Option<blake3::Hash>> {
+    files
+        .iter()
+        .map(|f| std::fs::read(f).ok().map(|bytes| blake3::hash(&bytes)))
+        .collect()
+}
+
 fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
@@ -105,6 +115,7 @@ pub fn watch(args: &RenderArgs) -> Result<()> {
     };
     let report_error = |e: Error| eprintln!("narrate: error: {e}");
 
+    let mut last = contents(&files);
     if let Err(e) = once() {
         if matches!(e, Error::Interrupted | Error::Locked { .. }) {
             return Err(e);
@@ -124,10 +135,20 @@ pub fn watch(args: &RenderArgs) -> Result<()> {
             Err(mpsc::RecvTimeoutError::Timeout) => continue,
             Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
         };
+        if !files
+            .iter()
+            .any(|f| events.iter().any(|e| same_file(&e.path, f)))
+        {
+            continue;
+        }
+        let now = contents(&files);
         let changed: Vec<&PathBuf> = files
             .iter()
-            .filter(|f| events.iter().any(|e| same_file(&e.path, f)))
+            .zip(now.iter().zip(&last))
+            .filter(|(_, (now, last))| now != last)
+            .map(|(f, _)| f)
             .collect();
+        last = now;
         if changed.is_empty() {
             continue;
         }

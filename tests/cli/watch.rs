@@ -1,7 +1,8 @@
 //! `narrate watch`: renders at once, then again after a save, saying what changed.
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::common::wavs;
@@ -16,6 +17,20 @@ fn wait_for(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
         std::thread::sleep(Duration::from_millis(50));
     }
     false
+}
+
+/// What the child writes to stderr, collected as it comes.
+fn collect(stderr: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+    let text = Arc::new(Mutex::new(String::new()));
+    let sink = Arc::clone(&text);
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let mut text = sink.lock().unwrap_or_else(PoisonError::into_inner);
+            text.push_str(&line);
+            text.push('\n');
+        }
+    });
+    text
 }
 
 #[test]
@@ -35,31 +50,40 @@ fn watch_renders_then_rerenders_only_the_edited_paragraph_after_a_save() {
         .stdout(Stdio::null())
         .spawn()
         .expect("spawn");
-    let manifest = out.join(".narrate/manifest.json");
-    let first_done = wait_for(Duration::from_secs(30), || {
-        manifest.exists() && wavs(&out).len() == 2
-    });
+    let err = collect(child.stderr.take().expect("stderr"));
+    let text = || err.lock().unwrap_or_else(PoisonError::into_inner).clone();
+    let first_done = wait_for(Duration::from_secs(30), || text().contains("watching"));
     let first = wavs(&out);
     let untouched = std::fs::metadata(&first[0]).and_then(|m| m.modified()).ok();
-    let before = std::fs::read(&manifest).unwrap_or_default();
-    std::thread::sleep(Duration::from_millis(500));
+    // narrate's own reading of the script, and a save that changes nothing, start no run.
+    std::thread::sleep(Duration::from_millis(800));
+    let now = std::time::SystemTime::now();
+    std::fs::File::options()
+        .write(true)
+        .open(&script)
+        .and_then(|f| f.set_modified(now))
+        .expect("touch");
+    std::thread::sleep(Duration::from_millis(800));
+    let idle = text();
     std::fs::write(
         &script,
         "First paragraph stays.\n\nSecond paragraph has changed.\n",
     )
     .expect("write");
     let second_done = wait_for(Duration::from_secs(30), || {
-        std::fs::read(&manifest).is_ok_and(|m| m != before)
+        text().matches("narrated ").count() >= 2
     });
     let _ = child.kill();
     let _ = child.wait();
-    let mut err = String::new();
-    if let Some(mut e) = child.stderr.take() {
-        let _ = e.read_to_string(&mut err);
-    }
+    let err = text();
     assert!(first_done, "no first render: {err}");
+    assert_eq!(wavs(&out).len(), 2, "{err}");
+    assert!(
+        !idle.contains("changed: "),
+        "a run without a change: {idle}"
+    );
     assert!(second_done, "no render after the save: {err}");
-    assert!(err.contains("changed: "), "{err}");
+    assert!(err.contains("changed: essay.txt"), "{err}");
     assert!(
         err.contains("wrote 02-second-paragraph-has-changed.wav (1 sentences spoken)"),
         "{err}"
