@@ -14,8 +14,10 @@ use ebur128::{EbuR128, Mode};
 use serde::{Deserialize, Serialize};
 
 use limiter::limit;
+use meter::meter_error;
 
 mod limiter;
+mod meter;
 
 /// Integrated loudness in LUFS (loudness units relative to full scale).
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize, Deserialize)]
@@ -185,7 +187,8 @@ pub enum Error {
 pub fn measure(samples: &[f32], sample_rate: u32) -> Result<Loudness, Error> {
     let meter_error = meter_error(sample_rate);
     let mode = Mode::I | Mode::LRA | Mode::TRUE_PEAK | Mode::SAMPLE_PEAK;
-    let meter = feed(samples, sample_rate, mode)?;
+    let mut meter = EbuR128::new(1, sample_rate, mode).map_err(&meter_error)?;
+    meter.add_frames_f32(samples).map_err(&meter_error)?;
     let integrated = meter.loudness_global().map_err(&meter_error)?;
     let range = meter.loudness_range().map_err(&meter_error)?;
     let true_peak = meter.true_peak(0).map_err(&meter_error)?;
@@ -217,6 +220,7 @@ const MARGIN_DB: f64 = 0.3;
 pub fn normalize(samples: &mut [f32], sample_rate: u32, target: &Target) -> Result<Gain, Error> {
     // The true peak (4x oversampled) is the costly part of the meter, and the loudness
     // range is of no use here: measure the level first, the true peak only of the result.
+    // Every measurement runs in parallel pieces (see `meter`).
     let before = measure_level(samples, sample_rate)?;
     let (goal, measured) = match (target.level, before.level(&target.level)) {
         (Level::Integrated(goal), Some(measured)) => (goal.0, measured),
@@ -258,18 +262,17 @@ pub fn normalize(samples: &mut [f32], sample_rate: u32, target: &Target) -> Resu
             });
         }
     }
-    // Limiting: try a gain, limit the peaks it pushes over the threshold, measure the
-    // level again, correct the gain. Trials measure only the level (the limiter keeps the
-    // samples under the threshold; only peaks between samples can go higher); the true
-    // peak, 4x oversampled and the costly part of the meter, is checked once the level is
-    // right, and if it is over the ceiling the threshold comes down by as much.
+    // Limiting: try a gain, limit the peaks it pushes over the threshold, measure again,
+    // correct the gain. The limiter keeps the samples under the threshold; only peaks
+    // between samples can go higher, and if the true peak is over the ceiling the threshold
+    // comes down by as much.
     let mut threshold_db = target.ceiling.0 - MARGIN_DB;
     let mut best: Option<Trial> = None;
     // Whether `samples` holds the best trial (else the last one).
     let mut holds_best = false;
     let mut last = None;
     for _ in 0..ROUNDS {
-        let mut trial = Trial::run(
+        let trial = Trial::run(
             &original,
             samples,
             sample_rate,
@@ -284,7 +287,6 @@ pub fn normalize(samples: &mut [f32], sample_rate: u32, target: &Target) -> Resu
             last = Some(trial);
             continue;
         }
-        trial.measure_peaks(samples, sample_rate)?;
         let over = trial.true_peak.map_or(0.0, |tp| tp.0 - target.ceiling.0);
         if best
             .as_ref()
@@ -313,15 +315,12 @@ pub fn normalize(samples: &mut [f32], sample_rate: u32, target: &Target) -> Resu
             best
         }
         // Never within AIM of the level (a pathological input): keep the last trial.
-        (None, Some(mut last)) => {
-            last.measure_peaks(samples, sample_rate)?;
-            last
-        }
+        (None, Some(last)) => last,
         (None, None) => unreachable!("ROUNDS > 0"),
     };
     let integrated = match target.level {
         Level::Integrated(_) => best.level.map(Lufs),
-        Level::Rms(_) => integrated(samples, sample_rate)?,
+        Level::Rms(_) => meter::feed(samples, sample_rate, Mode::I)?.integrated()?,
     };
     Ok(Gain {
         gain: Db(best.gain),
@@ -344,14 +343,13 @@ struct Trial {
     limited: Db,
     /// The level of the kind the target asks for.
     level: Option<f64>,
-    /// Measured only for trials that reach the level.
     true_peak: Option<Db>,
     sample_peak: Option<Db>,
 }
 
 impl Trial {
     /// Writes `original` with `gain` applied and peaks limited to `threshold` into `out`,
-    /// and measures its level.
+    /// and measures its level and peaks (in one pass: most trials are the last).
     fn run(
         original: &[f32],
         out: &mut [f32],
@@ -365,27 +363,23 @@ impl Trial {
             *o = (f64::from(s) * factor) as f32;
         }
         let limited = limit(out, sample_rate, Db(threshold));
-        let level = match target.level {
-            Level::Integrated(_) => integrated(out, sample_rate)?.map(|l| l.0),
-            Level::Rms(_) => rms(out).map(|r| r.0),
+        let peaks = Mode::TRUE_PEAK | Mode::SAMPLE_PEAK;
+        let (meters, level) = match target.level {
+            Level::Integrated(_) => {
+                let meters = meter::feed(out, sample_rate, Mode::I | peaks)?;
+                let level = meters.integrated()?.map(|l| l.0);
+                (meters, level)
+            }
+            Level::Rms(_) => (meter::feed(out, sample_rate, peaks)?, rms(out).map(|r| r.0)),
         };
         Ok(Trial {
             gain,
             threshold,
             limited,
             level,
-            true_peak: None,
-            sample_peak: None,
+            true_peak: meters.true_peak()?,
+            sample_peak: meters.sample_peak()?,
         })
-    }
-
-    /// Measures the true and sample peaks of `samples`, this trial's output.
-    fn measure_peaks(&mut self, samples: &[f32], sample_rate: u32) -> Result<(), Error> {
-        let meter = feed(samples, sample_rate, Mode::TRUE_PEAK | Mode::SAMPLE_PEAK)?;
-        let meter_error = meter_error(sample_rate);
-        self.true_peak = Db::from_amplitude(meter.true_peak(0).map_err(&meter_error)?);
-        self.sample_peak = Db::from_amplitude(meter.sample_peak(0).map_err(meter_error)?);
-        Ok(())
     }
 
     /// How far this trial is from the target: peaks over the ceiling weigh most.
@@ -401,46 +395,19 @@ impl Trial {
 /// Integrated loudness, sample peak and RMS of `samples`: what [`measure`] gives, but for
 /// the true peak and the loudness range.
 fn measure_level(samples: &[f32], sample_rate: u32) -> Result<Loudness, Error> {
-    let meter_error = meter_error(sample_rate);
-    let meter = feed(samples, sample_rate, Mode::I | Mode::SAMPLE_PEAK)?;
-    let integrated = meter.loudness_global().map_err(&meter_error)?;
+    let meters = meter::feed(samples, sample_rate, Mode::I | Mode::SAMPLE_PEAK)?;
     Ok(Loudness {
-        integrated: integrated.is_finite().then_some(Lufs(integrated)),
+        integrated: meters.integrated()?,
         range: None,
         true_peak: None,
-        sample_peak: Db::from_amplitude(meter.sample_peak(0).map_err(&meter_error)?),
+        sample_peak: meters.sample_peak()?,
         rms: rms(samples),
     })
 }
 
 /// True peak of `samples` (BS.1770, 4x oversampled), `None` for silence.
 fn true_peak(samples: &[f32], sample_rate: u32) -> Result<Option<Db>, Error> {
-    let meter = feed(samples, sample_rate, Mode::TRUE_PEAK)?;
-    let peak = meter.true_peak(0).map_err(meter_error(sample_rate))?;
-    Ok(Db::from_amplitude(peak))
-}
-
-/// Gated integrated loudness of `samples`, `None` where undefined.
-fn integrated(samples: &[f32], sample_rate: u32) -> Result<Option<Lufs>, Error> {
-    let meter = feed(samples, sample_rate, Mode::I)?;
-    let l = meter.loudness_global().map_err(meter_error(sample_rate))?;
-    Ok(l.is_finite().then_some(Lufs(l)))
-}
-
-/// A meter measuring `mode`, fed with `samples`.
-fn feed(samples: &[f32], sample_rate: u32, mode: Mode) -> Result<EbuR128, Error> {
-    let mut meter = EbuR128::new(1, sample_rate, mode).map_err(meter_error(sample_rate))?;
-    meter
-        .add_frames_f32(samples)
-        .map_err(meter_error(sample_rate))?;
-    Ok(meter)
-}
-
-fn meter_error(sample_rate: u32) -> impl Fn(ebur128::Error) -> Error {
-    move |source| Error::Meter {
-        sample_rate,
-        source,
-    }
+    meter::feed(samples, sample_rate, Mode::TRUE_PEAK)?.true_peak()
 }
 
 /// RMS over the whole buffer (see [`Level::Rms`]), `None` for silence.

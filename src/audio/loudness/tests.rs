@@ -202,3 +202,68 @@ fn the_limiter_turns_peaks_down_smoothly_instead_of_clipping() {
     // Far from the burst the signal is untouched.
     assert_eq!(samples[..5_000], input[..5_000]);
 }
+
+/// The limiter as first written: one gain per sample, an attack pass backwards and a release
+/// pass forwards over the whole buffer. [`limit`] must give the same samples.
+fn dense_limit(samples: &mut [f32], threshold: Db) -> Db {
+    let ceiling = threshold.factor();
+    let rate = f64::from(RATE);
+    let mut gain: Vec<f64> = samples
+        .iter()
+        .map(|&s| (ceiling / f64::from(s).abs()).min(1.0))
+        .collect();
+    let attack_step = 1.0 / (0.005 * rate);
+    for i in (0..gain.len().saturating_sub(1)).rev() {
+        gain[i] = gain[i].min(gain[i + 1] + attack_step);
+    }
+    let release = 1.0 - (-1.0 / (0.080 * rate)).exp();
+    for i in 1..gain.len() {
+        gain[i] = gain[i].min(gain[i - 1] + (1.0 - gain[i - 1]) * release);
+    }
+    for (s, g) in samples.iter_mut().zip(&gain) {
+        *s = (f64::from(*s) * g) as f32;
+    }
+    let lowest = gain.iter().copied().fold(1.0, f64::min);
+    Db(-20.0 * lowest.log10())
+}
+
+#[test]
+fn the_limiter_gives_what_a_sample_by_sample_limiter_gives() {
+    let mut input = speech_like(20.0, 0.5);
+    // Peaks on the first and last sample, and two bursts closer than an attack ramp.
+    input[0] = 0.9;
+    let last = input.len() - 1;
+    input[last] = -0.95;
+    input[100_000] = 0.99;
+    input[100_050] = -0.97;
+    for threshold in [-12.0, -6.0, -3.0] {
+        let mut fast = input.clone();
+        let mut dense = input.clone();
+        let a = limit(&mut fast, RATE, Db(threshold));
+        let b = dense_limit(&mut dense, Db(threshold));
+        assert!((a.0 - b.0).abs() < 1e-9, "{a:?} against {b:?}");
+        let worst = fast
+            .iter()
+            .zip(&dense)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f32::max);
+        assert!(worst < 1e-6, "threshold {threshold}: off by {worst}");
+        assert_ne!(fast, input, "threshold {threshold} limited nothing");
+    }
+}
+
+#[test]
+fn meters_fed_in_pieces_agree_with_one_meter() {
+    let samples = speech_like(33.3, 0.4);
+    let mode = Mode::I | Mode::TRUE_PEAK | Mode::SAMPLE_PEAK;
+    let one = meter::feed_in(&samples, RATE, mode, 1).expect("one meter");
+    for pieces in [2, 3, 4] {
+        let split = meter::feed_in(&samples, RATE, mode, pieces).expect("meters");
+        assert_eq!(split.meters.len(), pieces);
+        let level = |m: &meter::Meters| m.integrated().expect("a level").expect("not silent").0;
+        let (a, b) = (level(&one), level(&split));
+        assert!((a - b).abs() < 1e-6, "{pieces} pieces: {b} against {a}");
+        let peaks = |m: &meter::Meters| (m.true_peak().expect("tp"), m.sample_peak().expect("sp"));
+        assert_eq!(peaks(&split), peaks(&one), "{pieces} pieces");
+    }
+}
