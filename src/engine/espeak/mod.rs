@@ -61,7 +61,10 @@ struct Loaded {
     api: sys::Api,
     sample_rate: u32,
     version: String,
-    voices: VoiceTable,
+    /// Read, and the default voice selected, before the first synthesis (see [`ready`]):
+    /// reading it costs two scans of every voice file, which a run with nothing to speak
+    /// does without.
+    voices: Option<VoiceTable>,
 }
 
 fn lock() -> MutexGuard<'static, State> {
@@ -71,7 +74,7 @@ fn lock() -> MutexGuard<'static, State> {
 }
 
 /// The initialized library, initializing it on first use. Call with the lock held.
-fn ready(state: &mut State) -> Result<&Loaded, EngineError> {
+fn initialized(state: &mut State) -> Result<&mut Loaded, EngineError> {
     if let State::Unloaded = *state {
         *state = Loaded::init()?;
     }
@@ -80,6 +83,25 @@ fn ready(state: &mut State) -> Result<&Loaded, EngineError> {
         State::Broken(reason) => Err(missing(reason.clone())),
         State::Unloaded => Err(failed("not initialized")),
     }
+}
+
+/// The initialized library with its voice table read and the default voice selected: ready
+/// to check voices and to speak. Call with the lock held.
+fn ready(state: &mut State) -> Result<&Loaded, EngineError> {
+    let loaded = initialized(state)?;
+    if loaded.voices.is_none() {
+        // SAFETY: initialized, lock held.
+        loaded.voices = Some(unsafe { VoiceTable::read(&loaded.api) });
+        // Load narrate's default voice once, here, and never change voice in this process
+        // again: workers fork from this one fixed state (always reached by the same calls
+        // in the same order), so a request's samples still depend on nothing but the
+        // request, and en-us workers find their dictionary loaded instead of reading it
+        // from disk each time (about half of a sentence's cost).
+        // SAFETY: initialized, lock held; the name is a NUL-terminated literal. A failure
+        // only means workers load the voice themselves.
+        unsafe { (loaded.api.set_voice_by_name)(c"en-us".as_ptr()) };
+    }
+    Ok(loaded)
 }
 
 /// Runs `f` on the initialized library, with the lock held.
@@ -134,26 +156,17 @@ impl Loaded {
                 CStr::from_ptr(ptr).to_string_lossy().into_owned()
             }
         };
-        // SAFETY: initialized, lock held.
-        let voices = unsafe { VoiceTable::read(&api) };
-        // Load narrate's default voice once, here, and never change voice in this process
-        // again: workers fork from this one fixed state, so a request's samples still depend
-        // on nothing but the request, and en-us workers find their dictionary loaded instead
-        // of reading it from disk each time (about half of a sentence's cost).
-        // SAFETY: initialized, lock held; the name is a NUL-terminated literal. A failure
-        // only means workers load the voice themselves.
-        unsafe { (api.set_voice_by_name)(c"en-us".as_ptr()) };
         Ok(State::Ready(Box::new(Loaded {
             api,
             sample_rate,
             version,
-            voices,
+            voices: None,
         })))
     }
 
-    /// Fails with `UnknownVoice` unless the voice table lists `voice`.
+    /// Fails with `UnknownVoice` unless the voice table lists `voice` (see [`ready`]).
     fn check_voice(&self, voice: &str) -> Result<(), EngineError> {
-        if self.voices.knows(voice) {
+        if self.voices.as_ref().is_some_and(|v| v.knows(voice)) {
             Ok(())
         } else {
             Err(EngineError::UnknownVoice {
@@ -264,11 +277,11 @@ impl Espeak {
     /// Loads and initializes libespeak-ng on first use; later calls reuse it.
     /// `EngineError::Missing` (with install instructions) when it is not installed.
     pub fn open() -> Result<Espeak, EngineError> {
-        with_engine(|loaded| {
-            Ok(Espeak {
-                sample_rate: loaded.sample_rate,
-                version: loaded.version.clone(),
-            })
+        let mut state = lock();
+        let loaded = initialized(&mut state)?;
+        Ok(Espeak {
+            sample_rate: loaded.sample_rate,
+            version: loaded.version.clone(),
         })
     }
 }
@@ -290,8 +303,8 @@ impl Engine for Espeak {
         with_engine(|loaded| {
             Ok(loaded
                 .voices
-                .voices
                 .iter()
+                .flat_map(|table| &table.voices)
                 .map(|v| v.info.clone())
                 .collect())
         })
