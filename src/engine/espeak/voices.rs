@@ -36,24 +36,22 @@ impl VoiceTable {
     /// # Safety
     /// Call with the global espeak lock held, after a successful `espeak_Initialize`.
     pub unsafe fn read(api: &sys::Api) -> VoiceTable {
-        // Each call frees the strings of the previous list, so each list is copied into
-        // owned strings before the next call.
+        // The list's strings live until the next `espeak_ListVoices`: copy them at once.
         // SAFETY: the caller holds the lock on an initialized library; a null spec lists every
         // voice except variants and mbrola voices; the entries are read before any other call.
         let voices = unsafe { collect((api.list_voices)(std::ptr::null_mut())) }
             .into_iter()
             .filter_map(listed)
             .collect();
-        let mut spec = sys::Voice::with_language(c"variant".as_ptr());
-        // SAFETY: as above; `spec` is a valid selector that lives across the call.
-        let variants = unsafe { collect((api.list_voices)(&mut spec)) }
-            .into_iter()
-            .filter_map(|v| {
-                // SAFETY: `identifier` is null or a C string in the list just returned.
-                let id = unsafe { string(v.identifier) }?;
-                id.strip_prefix("!v/").map(str::to_owned)
-            })
-            .collect();
+        // Variants are the files of `voices/!v`, where selecting `voice+name` looks for them;
+        // reading the folder spares a second scan of every voice file.
+        let mut data: *const c_char = std::ptr::null();
+        // SAFETY: as above; espeak_Info sets `data` to its data path, a static C string.
+        unsafe { (api.info)(&mut data) };
+        // SAFETY: null or a NUL-terminated string.
+        let variants = unsafe { string(data) }.map_or_else(Vec::new, |data| {
+            variant_files(&std::path::Path::new(&data).join("voices").join("!v"))
+        });
         VoiceTable {
             voices: unique_ids(voices),
             variants,
@@ -90,6 +88,21 @@ fn unique_ids(mut voices: Vec<Listed>) -> Vec<Listed> {
         }
     }
     voices
+}
+
+/// The names of the variant files in `dir`, sorted; none if it cannot be read.
+fn variant_files(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            entry.file_type().ok()?.is_file().then_some(())?;
+            entry.file_name().into_string().ok()
+        })
+        .collect();
+    names.sort();
+    names
 }
 
 /// Copies the NULL-terminated array `espeak_ListVoices` returns. The copies still point at
@@ -218,6 +231,17 @@ mod tests {
             .map(|v| v.info.id.0)
             .collect();
         assert_eq!(ids, ["gmw/en-US", "gmw/en-US-2"]);
+    }
+
+    #[test]
+    fn variants_are_the_files_of_their_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for name in ["m3", "f3", "klatt"] {
+            std::fs::write(dir.path().join(name), "language variant\n").expect("write");
+        }
+        std::fs::create_dir(dir.path().join("folder")).expect("mkdir");
+        assert_eq!(variant_files(dir.path()), ["f3", "klatt", "m3"]);
+        assert!(variant_files(&dir.path().join("missing")).is_empty());
     }
 
     #[test]
