@@ -149,6 +149,16 @@ fn clock(d: std::time::Duration) -> String {
     }
 }
 
+/// How long a run took: rebuilds take milliseconds, which "0.0 s" would hide.
+fn took(wall: std::time::Duration) -> String {
+    let s = wall.as_secs_f64();
+    if s < 1.0 {
+        format!("{:.0} ms", s * 1000.0)
+    } else {
+        format!("{s:.1} s")
+    }
+}
+
 /// The closing line of a run.
 pub fn summary_line(s: &Summary, settings: &Settings) -> String {
     let wall = s.wall.as_secs_f64();
@@ -160,13 +170,13 @@ pub fn summary_line(s: &Summary, settings: &Settings) -> String {
     } else {
         "instant".to_owned()
     };
+    let took = took(s.wall);
     let mut line = format!(
-        "narrated {} paragraphs, {} sentences: {} of audio in {:.1} s ({speed}) -> {}\n  \
+        "narrated {} paragraphs, {} sentences: {} of audio in {took} ({speed}) -> {}\n  \
          speech: {} synthesized, {} from the cache; files: {} written, {} unchanged",
         s.paragraphs,
         s.sentences,
         clock(s.audio),
-        wall,
         settings.output.display(),
         s.synthesized,
         s.cached,
@@ -407,4 +417,17 @@ fn piper_voices(_: &VoicesArgs, out: &mut impl Write) -> Result<()> {
         "Piper voices: this narrate was built without the piper feature"
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn run_times_under_a_second_are_in_milliseconds() {
+        assert_eq!(took(Duration::from_micros(41_400)), "41 ms");
+        assert_eq!(took(Duration::from_millis(999)), "999 ms");
+        assert_eq!(took(Duration::from_millis(2_940)), "2.9 s");
+    }
 }

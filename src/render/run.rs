@@ -248,18 +248,30 @@ pub fn program_title(settings: &Settings, doc: &crate::text::Document) -> String
         .unwrap_or_else(|| "narration".to_owned())
 }
 
-/// Writes every listing whose content changed.
+/// Writes every listing whose content changed. Each write is a synced temporary file and a
+/// rename, mostly waiting on the disk: they run side by side.
 fn write_listings(store: &Store, manifest: &Manifest) -> Result<()> {
     let program = manifest.program();
-    for listing in output::all() {
-        let text = listing.render(&program);
-        let path = store.out().join(listing.file_name());
+    let texts: Vec<(&str, String)> = output::all()
+        .iter()
+        .map(|listing| (listing.file_name(), listing.render(&program)))
+        .collect();
+    let write = |name: &str, text: &str| -> Result<()> {
+        let path = store.out().join(name);
         if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
-            continue;
+            return Ok(());
         }
-        store.write(listing.file_name(), text.as_bytes())?;
-    }
-    Ok(())
+        store.write(name, text.as_bytes())
+    };
+    std::thread::scope(|scope| {
+        let writes: Vec<_> = texts
+            .iter()
+            .map(|(name, text)| scope.spawn(|| write(name, text)))
+            .collect();
+        writes
+            .into_iter()
+            .try_for_each(|w| w.join().expect("a listing writer panicked"))
+    })
 }
 
 fn progress_bar(report: Report, total: usize) -> ProgressBar {
