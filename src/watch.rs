@@ -17,6 +17,8 @@ use crate::render::run::Report;
 
 /// Quiet time after the last write before narrate runs.
 const DEBOUNCE: Duration = Duration::from_millis(300);
+/// How long a changed file must stay the same before narrate reads it.
+const SETTLE: Duration = Duration::from_millis(50);
 
 /// The files whose saves trigger a run.
 fn watched(args: &RenderArgs) -> Result<Vec<PathBuf>> {
@@ -43,6 +45,22 @@ fn contents(files: &[PathBuf]) -> Vec<Option<blake3::Hash>> {
         .iter()
         .map(|f| std::fs::read(f).ok().map(|bytes| blake3::hash(&bytes)))
         .collect()
+}
+
+/// [`contents`] once two reads [`SETTLE`] apart agree (for at most two seconds): the
+/// debouncer can report a save as it starts, and a file caught between an editor's truncate
+/// and its write would be read empty.
+fn settled(files: &[PathBuf]) -> Vec<Option<blake3::Hash>> {
+    let mut now = contents(files);
+    for _ in 0..40 {
+        std::thread::sleep(SETTLE);
+        let again = contents(files);
+        if again == now {
+            break;
+        }
+        now = again;
+    }
+    now
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -141,7 +159,7 @@ pub fn watch(args: &RenderArgs) -> Result<()> {
         {
             continue;
         }
-        let now = contents(&files);
+        let now = settled(&files);
         let changed: Vec<&PathBuf> = files
             .iter()
             .zip(now.iter().zip(&last))
