@@ -15,7 +15,7 @@
 //!
 //! What espeak-ng already reads right (`4.5%`, ordinals, `10:30`, `2008`, `the '90s`, `Mr.`,
 //! `NATO`) is left alone. Every rule is pure and compiles its patterns once; a sentence
-//! costs tens of microseconds (`normalization_is_fast` in the tests, run in release).
+//! costs tens of microseconds (`cargo bench --bench text`: 0.9 ms for the sample's 26).
 //!
 //! Limits: the rules see the text between lexicon replacements piece by piece, so a rule that
 //! needs the neighbouring word (`Henry VIII` when `Henry` is in the lexicon) does not fire

@@ -5,7 +5,6 @@
 //! and the OK rows that normalization must not disturb.
 
 use std::path::Path;
-use std::time::Instant;
 
 use super::{speech, Lexicon};
 use crate::text::segment;
@@ -254,66 +253,6 @@ fn the_lexicon_comes_before_the_rules() {
         "Number Five, the perfume in nineteen ninety-nine"
     );
     assert_eq!(speech("the Gen Z", &lexicon), "the [[dZ'En]] Z");
-}
-
-/// Run with `cargo test --release -- --ignored normalization_is_fast --nocapture`.
-#[test]
-#[ignore = "timing; run in release"]
-fn normalization_is_fast() {
-    let lexicon = sample_lexicon();
-    let sentences: Vec<String> = ESSAY.lines().flat_map(segment::sentences).collect();
-    let start = Instant::now();
-    let rounds = 200;
-    for _ in 0..rounds {
-        for s in &sentences {
-            std::hint::black_box(speech(s, &lexicon));
-        }
-    }
-    let per = start.elapsed() / (rounds * sentences.len()) as u32;
-    println!("{} sentences, {per:?} per sentence", sentences.len());
-    for (i, rule) in super::RULES.iter().enumerate() {
-        let start = Instant::now();
-        for _ in 0..rounds {
-            for s in &sentences {
-                std::hint::black_box(rule(s));
-            }
-        }
-        println!(
-            "rule {i}: {:?}",
-            start.elapsed() / (rounds * sentences.len()) as u32
-        );
-    }
-    let start = Instant::now();
-    for _ in 0..rounds {
-        for s in &sentences {
-            std::hint::black_box(super::markup::apply(s));
-        }
-    }
-    println!(
-        "markup: {:?}",
-        start.elapsed() / (rounds * sentences.len()) as u32
-    );
-    let start = Instant::now();
-    for _ in 0..rounds {
-        for s in &sentences {
-            std::hint::black_box(lexicon.apply(s));
-        }
-    }
-    println!(
-        "lexicon: {:?}",
-        start.elapsed() / (rounds * sentences.len()) as u32
-    );
-    let start = Instant::now();
-    for _ in 0..rounds {
-        for s in &sentences {
-            std::hint::black_box(super::tidy_spaces(s));
-        }
-    }
-    println!(
-        "tidy: {:?}",
-        start.elapsed() / (rounds * sentences.len()) as u32
-    );
-    assert!(per.as_micros() < 200, "{per:?}");
 }
 
 #[test]
