@@ -9,6 +9,8 @@
 //! gating blocks are then exactly those of one meter (its filter state agrees to about 1e-10,
 //! the upsampler's history exactly), and peaks are the largest of the pieces'.
 
+use std::sync::LazyLock;
+
 use ebur128::{EbuR128, Mode};
 
 use super::{Db, Error, Lufs};
@@ -26,9 +28,15 @@ pub(super) struct Meters {
 
 /// Meters measuring `mode` over `samples` (mono), one per piece, fed in parallel.
 pub(super) fn feed(samples: &[f32], sample_rate: u32, mode: Mode) -> Result<Meters, Error> {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    feed_in(samples, sample_rate, mode, cores.min(MAX_PIECES))
+    feed_in(samples, sample_rate, mode, *CORES)
 }
+
+/// Threads worth using: asking reads the cgroup's limits each time, so ask once.
+static CORES: LazyLock<usize> = LazyLock::new(|| {
+    std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(MAX_PIECES)
+});
 
 /// [`feed`] in at most `pieces` pieces.
 pub(super) fn feed_in(

@@ -62,8 +62,7 @@ struct Loaded {
     sample_rate: u32,
     version: String,
     /// Read, and the default voice selected, before the first synthesis (see [`ready`]):
-    /// reading it costs two scans of every voice file, which a run with nothing to speak
-    /// does without.
+    /// reading it scans every voice file, which a run with nothing to speak does without.
     voices: Option<VoiceTable>,
 }
 
