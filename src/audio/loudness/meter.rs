@@ -6,8 +6,9 @@
 //! pieces start on a 100 ms boundary and overlap by 400 ms; each piece after the first is
 //! seeded with the first 100 ms of the overlap, which brings its K-weighting filter and its
 //! true-peak upsampler to the state a single meter would be in, and measures the rest. The
-//! gating blocks are then exactly those of one meter (its filter state agrees to about 1e-10,
-//! the upsampler's history exactly), and peaks are the largest of the pieces'.
+//! gating blocks are then those of one meter: the upsampler's history is the same samples,
+//! the filter's state differs by rounding (the levels agree to 1e-13 LU on the test signal),
+//! and peaks are the largest of the pieces'.
 
 use std::sync::LazyLock;
 

@@ -262,7 +262,7 @@ fn meters_fed_in_pieces_agree_with_one_meter() {
         assert_eq!(split.meters.len(), pieces);
         let level = |m: &meter::Meters| m.integrated().expect("a level").expect("not silent").0;
         let (a, b) = (level(&one), level(&split));
-        assert!((a - b).abs() < 1e-6, "{pieces} pieces: {b} against {a}");
+        assert!((a - b).abs() < 1e-9, "{pieces} pieces: {b} against {a}");
         let peaks = |m: &meter::Meters| (m.true_peak().expect("tp"), m.sample_peak().expect("sp"));
         assert_eq!(peaks(&split), peaks(&one), "{pieces} pieces");
     }
