@@ -37,7 +37,7 @@ pub(super) fn limit(samples: &mut [f32], sample_rate: u32, threshold: Db) -> Db 
     let mut done = 0;
     let mut ramp = Vec::new();
     for cluster in clusters(&over, reach) {
-        // Peaks closer than `reach` share one ramp, computed backwards from the last.
+        // Peaks at most `reach` apart share one ramp, computed backwards from the last.
         let start = cluster[0].saturating_sub(reach).max(done);
         let end = cluster[cluster.len() - 1] + 1;
         ramp.clear();
@@ -64,7 +64,7 @@ pub(super) fn limit(samples: &mut [f32], sample_rate: u32, threshold: Db) -> Db 
     Db::from_amplitude(lowest).map_or(Db(0.0), |db| Db(-db.0))
 }
 
-/// Runs of indices in ascending `over` whose neighbours are closer than `gap`.
+/// Runs of indices in ascending `over`, each at most `gap` after the one before.
 fn clusters(over: &[usize], gap: usize) -> impl Iterator<Item = &[usize]> {
     over.chunk_by(move |a, b| b - a <= gap)
 }

@@ -48,7 +48,11 @@ pub(super) fn feed_in(
 ) -> Result<Meters, Error> {
     // ebur128's own 100 ms step for this rate.
     let hop = (sample_rate as usize + 5) / 10;
-    let pieces = pieces.min(samples.len() / (MIN_PIECE * hop).max(1)).max(1);
+    // (A rate too low for a 100 ms step is the one meter's to refuse.)
+    let pieces = match hop {
+        0 => 1,
+        hop => pieces.min(samples.len() / (MIN_PIECE * hop)).max(1),
+    };
     // Piece i covers [bounds[i], bounds[i + 1]); every inner bound is on a 100 ms step.
     let bounds: Vec<usize> = (0..=pieces)
         .map(|i| match i {

@@ -253,6 +253,12 @@ fn the_limiter_gives_what_a_sample_by_sample_limiter_gives() {
 }
 
 #[test]
+fn a_rate_too_low_to_measure_is_an_error_not_a_panic() {
+    let samples = speech_like(1.0, 0.4);
+    assert!(meter::feed_in(&samples, 4, Mode::I, 4).is_err());
+}
+
+#[test]
 fn meters_fed_in_pieces_agree_with_one_meter() {
     let samples = speech_like(33.3, 0.4);
     let mode = Mode::I | Mode::TRUE_PEAK | Mode::SAMPLE_PEAK;
