@@ -9,8 +9,9 @@
    the cost of loudness and the episode is measured on its own (goal: at most +30 %).
 2. The text stage (parse, segment, normalize, lexicon) as a share of synthesis, goal < 5 %.
 3. Regeneration: a no-op rebuild of the sample (goal < 50 ms), a one-sentence edit (goal
-   <= 5 % of a full build), also as `narrate watch` renders it, and a book-sized script (the sample 100 times with small edits,
-   1,300 paragraphs): full build time and peak memory, no-op rebuild, one-sentence edit.
+   <= 5 % of a full build), also as `narrate watch` renders it, and a book-sized script
+   (the sample 100 times with small edits, 1,300 paragraphs): full build time and peak
+   memory, no-op rebuild, one-sentence edit.
 
 Medians of several runs; needs espeak-ng (scripts/setup --test) and a release build.
 """

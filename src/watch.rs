@@ -47,11 +47,10 @@ fn contents(files: &[PathBuf]) -> Vec<Option<blake3::Hash>> {
         .collect()
 }
 
-/// [`contents`] once two reads [`SETTLE`] apart agree (for at most two seconds): the
-/// debouncer can report a save as it starts, and a file caught between an editor's truncate
-/// and its write would be read empty.
-fn settled(files: &[PathBuf]) -> Vec<Option<blake3::Hash>> {
-    let mut now = contents(files);
+/// The files' contents once two reads [`SETTLE`] apart agree (for at most two seconds),
+/// starting from the reading `now`: the debouncer can report a save as it starts, and a file
+/// caught between an editor's truncate and its write would be read empty.
+fn settled(files: &[PathBuf], mut now: Vec<Option<blake3::Hash>>) -> Vec<Option<blake3::Hash>> {
     for _ in 0..40 {
         std::thread::sleep(SETTLE);
         let again = contents(files);
@@ -159,7 +158,12 @@ pub fn watch(args: &RenderArgs) -> Result<()> {
         {
             continue;
         }
-        let now = settled(&files);
+        let now = contents(&files);
+        if now == last {
+            // Most often narrate's own reading of the script.
+            continue;
+        }
+        let now = settled(&files, now);
         let changed: Vec<&PathBuf> = files
             .iter()
             .zip(now.iter().zip(&last))
