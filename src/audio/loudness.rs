@@ -363,22 +363,19 @@ impl Trial {
             *o = (f64::from(s) * factor) as f32;
         }
         let limited = limit(out, sample_rate, Db(threshold));
-        let peaks = Mode::TRUE_PEAK | Mode::SAMPLE_PEAK;
-        let (meters, level) = match target.level {
-            Level::Integrated(_) => {
-                let meters = meter::feed(out, sample_rate, Mode::I | peaks)?;
-                let level = meters.integrated()?.map(|l| l.0);
-                (meters, level)
-            }
-            Level::Rms(_) => (meter::feed(out, sample_rate, peaks)?, rms(out).map(|r| r.0)),
+        let level = match target.level {
+            Level::Integrated(_) => meter::feed(out, sample_rate, Mode::I)?
+                .integrated()?
+                .map(|l| l.0),
+            Level::Rms(_) => rms(out).map(|r| r.0),
         };
         Ok(Trial {
             gain,
             threshold,
             limited,
             level,
-            true_peak: meters.true_peak()?,
-            sample_peak: meters.sample_peak()?,
+            true_peak: true_peak(out, sample_rate)?,
+            sample_peak: sample_peak(out),
         })
     }
 
@@ -395,19 +392,23 @@ impl Trial {
 /// Integrated loudness, sample peak and RMS of `samples`: what [`measure`] gives, but for
 /// the true peak and the loudness range.
 fn measure_level(samples: &[f32], sample_rate: u32) -> Result<Loudness, Error> {
-    let meters = meter::feed(samples, sample_rate, Mode::I | Mode::SAMPLE_PEAK)?;
     Ok(Loudness {
-        integrated: meters.integrated()?,
+        integrated: meter::feed(samples, sample_rate, Mode::I)?.integrated()?,
         range: None,
         true_peak: None,
-        sample_peak: meters.sample_peak()?,
+        sample_peak: sample_peak(samples),
         rms: rms(samples),
     })
 }
 
 /// True peak of `samples` (BS.1770, 4x oversampled), `None` for silence.
 fn true_peak(samples: &[f32], sample_rate: u32) -> Result<Option<Db>, Error> {
-    meter::feed(samples, sample_rate, Mode::TRUE_PEAK)?.true_peak()
+    meter::true_peak(samples, sample_rate)
+}
+
+/// Highest sample, `None` for silence.
+fn sample_peak(samples: &[f32]) -> Option<Db> {
+    Db::from_amplitude(f64::from(meter::sample_peak(samples)))
 }
 
 /// RMS over the whole buffer (see [`Level::Rms`]), `None` for silence.

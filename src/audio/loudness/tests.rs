@@ -269,7 +269,94 @@ fn meters_fed_in_pieces_agree_with_one_meter() {
         let level = |m: &meter::Meters| m.integrated().expect("a level").expect("not silent").0;
         let (a, b) = (level(&one), level(&split));
         assert!((a - b).abs() < 1e-9, "{pieces} pieces: {b} against {a}");
-        let peaks = |m: &meter::Meters| (m.true_peak().expect("tp"), m.sample_peak().expect("sp"));
-        assert_eq!(peaks(&split), peaks(&one), "{pieces} pieces");
+        let peak = |m: &meter::Meters| m.true_peak().expect("a true peak");
+        assert_eq!(peak(&split), peak(&one), "{pieces} pieces");
     }
+}
+
+/// The true peak of one ebur128 meter fed the whole buffer.
+fn one_meter_true_peak(samples: &[f32]) -> Option<Db> {
+    let mut meter = EbuR128::new(1, RATE, Mode::TRUE_PEAK | Mode::SAMPLE_PEAK).expect("meter");
+    meter.add_frames_f32(samples).expect("add");
+    Db::from_amplitude(meter.true_peak(0).expect("true peak"))
+}
+
+/// Uniform noise in [-1, 1), reproducible.
+fn noise(len: usize, mut state: u32) -> impl Iterator<Item = f32> {
+    (0..len).map(move |_| {
+        state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        (f64::from(state >> 8) / f64::from(1u32 << 23) - 1.0) as f32
+    })
+}
+
+#[test]
+fn the_true_peak_around_loud_samples_is_the_true_peak_of_the_whole_buffer() {
+    let mut limited = speech_like(20.0, 0.9);
+    limit(&mut limited, RATE, Db(-1.3));
+    let mut edges = speech_like(5.0, 0.3);
+    // Loud samples on the first and last sample, where a stretch has no room on one side.
+    edges[0] = -0.8;
+    let last = edges.len() - 1;
+    edges[last] = 0.7;
+    // A quarter-rate sine sampled 45 degrees off its crests: every sample is at 0.707 of
+    // the crest, which lies between samples (the largest overshoot there is).
+    let between: Vec<f32> = (0..22_050)
+        .map(|i| (0.5 * (std::f64::consts::FRAC_PI_2 * (f64::from(i) + 0.5)).sin()) as f32)
+        .collect();
+    let mut bursts: Vec<f32> = noise(100_000, 7).map(|n| n * 0.01).collect();
+    for (at, level) in [(10_000, 0.6), (10_040, 0.5), (60_000, 0.9)] {
+        for (i, n) in noise(300, at as u32).enumerate() {
+            bursts[at + i] = n * level;
+        }
+    }
+    // Two loud samples whose crest between them is raised by six quieter ones (under half
+    // their level) on each side, signed as the upsampler's weights there: the true peak
+    // depends on samples five away from the loud ones.
+    let mut raised: Vec<f32> = noise(2_000, 5).map(|n| n * 0.01).collect();
+    raised[1_000] = 0.7;
+    raised[1_001] = 0.7;
+    for k in 1..=6 {
+        let sign = if k % 2 == 1 { -0.34 } else { 0.34 };
+        raised[1_000 - k] = sign;
+        raised[1_001 + k] = sign;
+    }
+    let cases = [
+        ("speech", speech_like(20.0, 0.5)),
+        ("limited speech", limited),
+        ("loud samples at both ends", edges),
+        ("crests between samples", between),
+        ("short bursts in quiet noise", bursts),
+        ("noise", noise(50_000, 3).collect()),
+        ("one sample", vec![0.25]),
+        ("a crest raised by quieter samples around it", raised),
+    ];
+    for (what, samples) in cases {
+        let sparse = meter::true_peak(&samples, RATE).expect("true peak");
+        assert_eq!(sparse, one_meter_true_peak(&samples), "{what}");
+    }
+    assert_eq!(meter::true_peak(&[0.0; 1000], RATE).expect("silence"), None);
+    assert_eq!(meter::true_peak(&[], RATE).expect("nothing"), None);
+}
+
+/// What [`meter::true_peak`] stands on: no output of ebur128's upsampler is twice the
+/// largest sample in its reach. Random signs are the worst case for some window now and then
+/// (one in 4,096 per phase): there the output is the filter's whole absolute sum (1.864)
+/// times the level. Were ebur128's filter to overshoot more, this would catch it.
+#[test]
+fn no_sample_upsamples_to_twice_its_level() {
+    let level = 0.4999;
+    let mut samples: Vec<f32> = noise(400_000, 11)
+        .map(|n| if n < 0.0 { -level } else { level })
+        .collect();
+    let worst = one_meter_true_peak(&samples).expect("a peak").factor();
+    let level = f64::from(level);
+    assert!(
+        worst > level * 1.8,
+        "the worst window never came up: {worst}"
+    );
+    assert!(worst < level * f64::from(meter::OVERSHOOT), "{worst}");
+    // One full-scale sample among them: only the stretch around it is upsampled.
+    samples[200_000] = 1.0;
+    let sparse = meter::true_peak(&samples, RATE).expect("true peak");
+    assert_eq!(sparse, one_meter_true_peak(&samples));
 }
