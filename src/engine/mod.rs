@@ -175,6 +175,11 @@ pub trait Engine: Send {
     /// Speak one request into PCM.
     fn synthesize(&mut self, request: &SynthRequest<'_>) -> Result<Speech, EngineError>;
 
+    /// Gets ready to speak while the caller does something else (the renderer calls this
+    /// before it plans): an engine with slow preparations of its own starts them on a
+    /// thread, and the first request waits for them. Failures surface at that request.
+    fn prepare(&mut self) {}
+
     /// How many requests this engine would like per [`Engine::synthesize_all`] call: more
     /// than one only for an engine that works on several at once. The renderer speaks
     /// whole paragraphs until it has at least this many, so 1 means a paragraph at a time.

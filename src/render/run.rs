@@ -104,6 +104,7 @@ pub fn render(
     interrupted: &AtomicBool,
 ) -> Result<Summary> {
     let started = Instant::now();
+    engine.prepare();
     let mut store = Store::open(&settings.output)?;
     let cache = store.cache();
     let stamp = EngineStamp {

@@ -61,8 +61,9 @@ struct Loaded {
     api: sys::Api,
     sample_rate: u32,
     version: String,
-    /// Read, and the default voice selected, before the first synthesis (see [`ready`]):
-    /// reading it scans every voice file, which a run with nothing to speak does without.
+    /// Read, and the default voice selected, before the first synthesis (see [`ready`]), on
+    /// a thread of its own while the run plans (`prepare`): reading it scans every voice
+    /// file.
     voices: Option<VoiceTable>,
 }
 
@@ -307,6 +308,15 @@ impl Engine for Espeak {
                 .map(|v| v.info.clone())
                 .collect())
         })
+    }
+
+    /// Reads the voice table and selects the default voice (about 6 ms) on a thread, which
+    /// holds the library's lock until it is done.
+    fn prepare(&mut self) {
+        std::thread::spawn(|| {
+            // An error here is met again, and reported, by the first request.
+            let _ = ready(&mut lock());
+        });
     }
 
     /// On Unix each request runs in a fresh fork of the initialized library (see
