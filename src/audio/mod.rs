@@ -25,9 +25,23 @@ pub fn to_f32(s: i16) -> f32 {
     f32::from(s) / 32768.0
 }
 
-/// Float sample to 16-bit, rounded and clamped.
+/// Float sample to 16-bit, rounded (halves away from zero) and clamped; NaN is 0.
+///
+/// The same as `(s * 32768.0).round()`, without the call to the C library's `roundf` that
+/// the baseline x86-64 target makes of it (a WAV write converts every sample): the integer
+/// part comes from a truncating cast, and the fraction left over is exact in `f32`.
 pub fn to_i16(s: f32) -> i16 {
-    (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16
+    let x = s * 32768.0;
+    let whole = x as i32;
+    let fraction = x - whole as f32;
+    let rounded = if fraction >= 0.5 {
+        whole.saturating_add(1)
+    } else if fraction <= -0.5 {
+        whole.saturating_sub(1)
+    } else {
+        whole
+    };
+    rounded.clamp(-32768, 32767) as i16
 }
 
 /// Mono audio at one sample rate.
@@ -85,6 +99,35 @@ impl Pcm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn to_i16_rounds_as_round_does() {
+        let reference = |s: f32| (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16;
+        // Every half way point between two samples and its neighbours, over the whole range
+        // and past it.
+        let halves = (-33_000..33_000).flat_map(|n| {
+            let x = (n as f32 + 0.5) / 32768.0;
+            [x.next_down(), x, x.next_up()]
+        });
+        // A spread of every magnitude, both signs.
+        let spread = (0..u32::MAX / 4_001)
+            .map(|i| f32::from_bits(i * 4_001))
+            .flat_map(|x| [x, -x]);
+        let special = [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            2.0,
+            -2.0,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+        ];
+        for s in halves.chain(spread).chain(special) {
+            assert_eq!(to_i16(s), reference(s), "{s:e}");
+        }
+        assert_eq!(to_i16(f32::NAN), 0);
+    }
 
     #[test]
     fn frames_and_duration_round_trip() {
