@@ -238,14 +238,14 @@ pub fn normalize(samples: &mut [f32], sample_rate: u32, target: &Target) -> Resu
     };
     let mut gain_db = goal - measured;
     let original = samples.to_vec();
-    let factor = Db(gain_db).factor();
-    for s in samples.iter_mut() {
-        *s = (f64::from(*s) * factor) as f32;
-    }
     // Much speech needs no limiting: then one gain is the whole job, and the level moves by
     // exactly that gain (BS.1770 gating is relative; RMS and sample peak scale).
     let shift = |d: Option<Db>| d.map(|d| Db(d.0 + gain_db));
     if shift(before.sample_peak).is_none_or(|sp| sp.0 <= target.ceiling.0 - MARGIN_DB) {
+        let factor = Db(gain_db).factor();
+        for s in samples.iter_mut() {
+            *s = (f64::from(*s) * factor) as f32;
+        }
         let tp = true_peak(samples, sample_rate)?;
         if tp.is_none_or(|tp| tp.0 <= target.ceiling.0) {
             return Ok(Gain {
