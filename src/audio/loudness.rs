@@ -218,9 +218,9 @@ const MARGIN_DB: f64 = 0.3;
 /// eight measurements; should a pathological input not converge, the closest result is
 /// kept, so callers that promise a tolerance check [`Gain::after`].
 pub fn normalize(samples: &mut [f32], sample_rate: u32, target: &Target) -> Result<Gain, Error> {
-    // The true peak (4x oversampled) is the costly part of the meter, and the loudness
-    // range is of no use here: measure the level first, the true peak only of the result.
-    // Every measurement runs in parallel pieces (see `meter`).
+    // The loudness range is of no use here, and the true peak (4x oversampled) matters only
+    // for the result: measure the level first. The level is measured in parallel pieces,
+    // the true peak only around the loud samples (see `meter`).
     let before = measure_level(samples, sample_rate)?;
     let (goal, measured) = match (target.level, before.level(&target.level)) {
         (Level::Integrated(goal), Some(measured)) => (goal.0, measured),
