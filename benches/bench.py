@@ -9,7 +9,8 @@
    the cost of loudness and the episode is measured on its own (goal: at most +30 %).
 2. The text stage (parse, segment, normalize, lexicon) as a share of synthesis, goal < 5 %.
 3. Regeneration: a no-op rebuild of the sample (goal < 50 ms), a one-sentence edit (goal
-   <= 5 % of a full build), also as `narrate watch` renders it, and a book-sized script
+   <= 5 % of a full build; beside it, the bare CLI speaking that sentence alone), also as
+   `narrate watch` renders it, and a book-sized script
    (the sample 100 times with small edits, 1,300 paragraphs): full build time and peak
    memory, no-op rebuild, one-sentence edit.
 
@@ -142,6 +143,10 @@ def main():
             edits.append(timed([BIN, edit_script, "-o", out, *regen])[0])
         edit = statistics.median(edits)
         print(f"sample, one-sentence edit: {edit*1000:.0f} ms = {100*edit/t_loud:.1f} % of a clean build (goal <= 5 %)")
+        sentence = "The genie really cannot be put back into the bottle."
+        alone = median(lambda: timed(["espeak-ng", "-v", "en-us", "-w",
+                                      os.path.join(work, "sentence.wav"), sentence])[0], runs)
+        print(f"  (for scale: `espeak-ng -w` speaking that one sentence alone: {alone*1000:.0f} ms)")
         w_edit = watch_edits(original, work, runs)
         print(f"sample, one-sentence edit in `narrate watch`: {w_edit*1000:.0f} ms = "
               f"{100*w_edit/t_loud:.1f} % of a clean build (engine and text rules already loaded)")
