@@ -107,12 +107,16 @@ def main():
             shutil.rmtree(out, ignore_errors=True)
             return timed([BIN, sample, "-o", out, "-q", *flags])[0]
 
-        t_bare = median(bare, runs)
-        t_core = median(lambda: clean("--loudness", "off", "--no-episode"), runs)
+        # Round by round, so that the machine's drift weighs on every variant alike.
+        rounds = {"bare": [], "core": [], "loud": [], "full": []}
+        for _ in range(runs):
+            rounds["bare"].append(bare())
+            rounds["core"].append(clean("--loudness", "off", "--no-episode"))
+            rounds["loud"].append(clean("--no-episode"))
+            rounds["full"].append(clean())
+        t_bare, t_core, t_loud, t_narrate = (statistics.median(rounds[k]) for k in rounds)
         print(f"sample, clean build: narrate {t_core*1000:.0f} ms, bare espeak-ng -w over "
               f"{len(paras)} paragraphs {t_bare*1000:.0f} ms: ratio {t_core/t_bare:.2f} (goal <= 1.2)")
-        t_loud = median(lambda: clean("--no-episode"), runs)
-        t_narrate = median(clean, runs)
         print(f"sample, podcast finishing: loudness +{(t_loud-t_core)*1000:.0f} ms, episode (WAV + MP3) "
               f"+{(t_narrate-t_loud)*1000:.0f} ms: default build {t_narrate*1000:.0f} ms = "
               f"+{100*(t_narrate-t_core)/t_core:.0f} % over the espeak build (goal <= 30 %)")
