@@ -299,7 +299,7 @@ fn the_true_peak_around_loud_samples_is_the_true_peak_of_the_whole_buffer() {
     let last = edges.len() - 1;
     edges[last] = 0.7;
     // A quarter-rate sine sampled 45 degrees off its crests: every sample is at 0.707 of
-    // the crest, which lies between samples (the largest overshoot there is).
+    // the crest, which lies between samples (3 dB over the sample peak).
     let between: Vec<f32> = (0..22_050)
         .map(|i| (0.5 * (std::f64::consts::FRAC_PI_2 * (f64::from(i) + 0.5)).sin()) as f32)
         .collect();
