@@ -363,6 +363,7 @@ impl Trial {
             *o = (f64::from(s) * factor) as f32;
         }
         let limited = limit(out, sample_rate, Db(threshold));
+        let peaks = meter::peaks(out, sample_rate)?;
         let level = match target.level {
             Level::Integrated(_) => meter::feed(out, sample_rate, Mode::I)?
                 .integrated()?
@@ -374,8 +375,8 @@ impl Trial {
             threshold,
             limited,
             level,
-            true_peak: true_peak(out, sample_rate)?,
-            sample_peak: sample_peak(out),
+            true_peak: peaks.true_peak,
+            sample_peak: peaks.sample_peak,
         })
     }
 
@@ -403,7 +404,7 @@ fn measure_level(samples: &[f32], sample_rate: u32) -> Result<Loudness, Error> {
 
 /// True peak of `samples` (BS.1770, 4x oversampled), `None` for silence.
 fn true_peak(samples: &[f32], sample_rate: u32) -> Result<Option<Db>, Error> {
-    meter::true_peak(samples, sample_rate)
+    Ok(meter::peaks(samples, sample_rate)?.true_peak)
 }
 
 /// Highest sample, `None` for silence.

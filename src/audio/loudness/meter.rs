@@ -11,7 +11,7 @@
 //! and peaks are the largest of the pieces'.
 //!
 //! The true peak, the costliest measure (every sample upsampled 4x through a 48-tap filter),
-//! is taken only around the loud samples instead ([`true_peak`]).
+//! is taken only around the loud samples instead ([`peaks`]).
 
 use std::sync::LazyLock;
 
@@ -130,8 +130,15 @@ const REACH: usize = 32;
 /// What ebur128 calls the true peak: the upsampled peak, or the sample peak where higher.
 const PEAKS: Mode = Mode::TRUE_PEAK.union(Mode::SAMPLE_PEAK);
 
-/// True peak of `samples` (mono), `None` for silence: exactly what one ebur128 meter over the
-/// whole buffer says, for a fraction of the work.
+/// The peaks of a buffer, `None` for silence.
+pub(super) struct Peaks {
+    /// Exactly what one ebur128 meter over the whole buffer says.
+    pub(super) true_peak: Option<Db>,
+    pub(super) sample_peak: Option<Db>,
+}
+
+/// True and sample peaks of `samples` (mono): the true peak for a fraction of the work of
+/// one meter over the whole buffer.
 ///
 /// An upsampled value is a weighted sum of the 12 samples in its reach, so it is at most
 /// [`OVERSHOOT`] times the largest of them. Where every sample in reach is under half the
@@ -140,14 +147,22 @@ const PEAKS: Mode = Mode::TRUE_PEAK.union(Mode::SAMPLE_PEAK);
 /// half the peak or more are upsampled, one after another through one meter, with zeros
 /// between them (the values computed across a gap also stay under the sample peak, for the
 /// same reason). In a limited paragraph of the sample that is 13 % of the samples.
-pub(super) fn true_peak(samples: &[f32], sample_rate: u32) -> Result<Option<Db>, Error> {
+pub(super) fn peaks(samples: &[f32], sample_rate: u32) -> Result<Peaks, Error> {
+    let peak = sample_peak(samples);
+    let sample_peak = Db::from_amplitude(f64::from(peak));
     // At 96 kHz and over ebur128 upsamples 2x through longer phases: measure everything.
     if sample_rate >= 96_000 {
-        return feed(samples, sample_rate, PEAKS)?.true_peak();
+        let true_peak = feed(samples, sample_rate, PEAKS)?.true_peak()?;
+        return Ok(Peaks {
+            true_peak,
+            sample_peak,
+        });
     }
-    let peak = sample_peak(samples);
     if peak == 0.0 {
-        return Ok(None);
+        return Ok(Peaks {
+            true_peak: None,
+            sample_peak,
+        });
     }
     let loud = peak / OVERSHOOT;
     let mut stretches: Vec<(usize, usize)> = Vec::new();
@@ -172,9 +187,10 @@ pub(super) fn true_peak(samples: &[f32], sample_rate: u32) -> Result<Option<Db>,
     meter
         .add_frames_f32(&upsampled)
         .map_err(meter_error(sample_rate))?;
-    Ok(Db::from_amplitude(
-        meter.true_peak(0).map_err(meter_error(sample_rate))?,
-    ))
+    Ok(Peaks {
+        true_peak: Db::from_amplitude(meter.true_peak(0).map_err(meter_error(sample_rate))?),
+        sample_peak,
+    })
 }
 
 /// The largest absolute sample, 0 for silence or nothing.

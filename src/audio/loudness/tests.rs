@@ -331,14 +331,16 @@ fn the_true_peak_around_loud_samples_is_the_true_peak_of_the_whole_buffer() {
         ("a crest raised by quieter samples around it", raised),
     ];
     for (what, samples) in cases {
-        let sparse = meter::true_peak(&samples, RATE).expect("true peak");
-        assert_eq!(sparse, one_meter_true_peak(&samples), "{what}");
+        let peaks = meter::peaks(&samples, RATE).expect("peaks");
+        assert_eq!(peaks.true_peak, one_meter_true_peak(&samples), "{what}");
     }
-    assert_eq!(meter::true_peak(&[0.0; 1000], RATE).expect("silence"), None);
-    assert_eq!(meter::true_peak(&[], RATE).expect("nothing"), None);
+    let silence = meter::peaks(&[0.0; 1000], RATE).expect("silence");
+    assert_eq!((silence.true_peak, silence.sample_peak), (None, None));
+    let nothing = meter::peaks(&[], RATE).expect("nothing");
+    assert_eq!((nothing.true_peak, nothing.sample_peak), (None, None));
 }
 
-/// What [`meter::true_peak`] stands on: no output of ebur128's upsampler is twice the
+/// What [`meter::peaks`] stands on: no output of ebur128's upsampler is twice the
 /// largest sample in its reach. Random signs are the worst case for some window now and then
 /// (one in 4,096 per phase): there the output is the filter's whole absolute sum (1.864)
 /// times the level. Were ebur128's filter to overshoot more, this would catch it.
@@ -357,6 +359,6 @@ fn no_sample_upsamples_to_twice_its_level() {
     assert!(worst < level * f64::from(meter::OVERSHOOT), "{worst}");
     // One full-scale sample among them: only the stretch around it is upsampled.
     samples[200_000] = 1.0;
-    let sparse = meter::true_peak(&samples, RATE).expect("true peak");
-    assert_eq!(sparse, one_meter_true_peak(&samples));
+    let peaks = meter::peaks(&samples, RATE).expect("peaks");
+    assert_eq!(peaks.true_peak, one_meter_true_peak(&samples));
 }
