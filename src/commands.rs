@@ -267,6 +267,12 @@ fn plan(args: &RenderArgs) -> Result<()> {
     for name in &plan.remove {
         let _ = writeln!(out, "   -  remove    {name}  (paragraph gone)");
     }
+    for name in &plan.foreign {
+        let _ = writeln!(
+            out,
+            "   !  refuse    {name}  (exists; narrate did not write it)"
+        );
+    }
     let _ = writeln!(
         out,
         "{} paragraphs: {} sentences to synthesize, {} files to remove",
@@ -274,7 +280,14 @@ fn plan(args: &RenderArgs) -> Result<()> {
         synth,
         plan.remove.len()
     );
-    Ok(())
+    match plan.foreign.first() {
+        // A run would refuse to start: say so the same way, with the same exit code.
+        Some(first) => Err(Error::Foreign {
+            path: settings.output.join(first),
+            others: plan.foreign.len() - 1,
+        }),
+        None => Ok(()),
+    }
 }
 
 fn text(args: &TextArgs) -> Result<()> {

@@ -24,7 +24,8 @@ pub mod exit {
     pub const ENGINE: i32 = 4;
     /// Some paragraphs failed to synthesize; the others were written.
     pub const PARTIAL: i32 = 5;
-    /// The output folder cannot be written.
+    /// The output folder cannot be written, or holds a file narrate did not write under a
+    /// name it would write.
     pub const OUTPUT: i32 = 6;
     /// Another narrate is writing the same output folder.
     pub const LOCKED: i32 = 7;
@@ -81,6 +82,10 @@ pub enum Error {
         "{path}: another narrate is writing this output folder (lock held); wait for it or stop it"
     )]
     Locked { path: PathBuf },
+    /// A file narrate would write over exists and narrate has no record of writing it;
+    /// `others` more are in the same case. Nothing was written.
+    #[error("{}", foreign_message(.path, *.others))]
+    Foreign { path: PathBuf, others: usize },
     #[error("interrupted; files already written are complete, nothing is half-written")]
     Interrupted,
     /// `narrate speak` stopped by Ctrl-C.
@@ -90,6 +95,22 @@ pub enum Error {
     Other(#[from] anyhow::Error),
 }
 
+fn foreign_message(path: &std::path::Path, others: usize) -> String {
+    let path = path.display();
+    match others {
+        0 => format!(
+            "{path}: exists and narrate did not write it; narrate will not replace it: move it \
+             away or choose another output folder (-o)"
+        ),
+        n => format!(
+            "{path} and {n} more file{} narrate would write exist and narrate did not write \
+             them (`narrate plan` lists them); narrate will not replace them: move them away \
+             or choose another output folder (-o)",
+            if n == 1 { "" } else { "s" }
+        ),
+    }
+}
+
 impl Error {
     /// The documented exit code for this error.
     pub fn exit_code(&self) -> i32 {
@@ -97,7 +118,7 @@ impl Error {
             Error::Input(_) => exit::INPUT,
             Error::Engine(_) => exit::ENGINE,
             Error::Partial { .. } => exit::PARTIAL,
-            Error::Output { .. } => exit::OUTPUT,
+            Error::Output { .. } | Error::Foreign { .. } => exit::OUTPUT,
             Error::Locked { .. } => exit::LOCKED,
             Error::Interrupted | Error::Stopped => exit::INTERRUPTED,
             Error::Other(_) => exit::FAILURE,

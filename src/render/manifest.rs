@@ -1,8 +1,9 @@
 //! The manifest: what the last run wrote, in `output/.narrate/manifest.json`.
 //!
-//! It is the single record of narrate's own files (a file is only ever removed if a
-//! manifest, or the journal of a run that crashed, says narrate wrote it) and the model
-//! every listing is derived from. It carries a format version; a manifest of another
+//! It is the single record of narrate's own files (a file is only ever removed or written
+//! over if a manifest, or the journal of a run that crashed, says narrate wrote it; the
+//! listings are narrate's wherever there is a manifest) and the model every listing is
+//! derived from. It carries a format version; a manifest of another
 //! version or an unreadable one is ignored (everything is rebuilt from the cache).
 
 use std::path::Path;
@@ -30,7 +31,9 @@ pub struct Manifest {
     /// time); still narrate's to replace or remove later.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stale: Vec<String>,
-    /// The episode files, if written.
+    /// The episode files narrate wrote last. A run that does not replace them
+    /// (`--no-episode`, a failed paragraph) keeps this entry: they stay on disk, and stay
+    /// narrate's; `hash` says what they were made from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub episode: Option<EpisodeEntry>,
 }

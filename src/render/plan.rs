@@ -92,6 +92,10 @@ pub struct Plan {
     pub steps: Vec<Step>,
     /// Files narrate wrote before that this run no longer produces.
     pub remove: Vec<String>,
+    /// Files this run would write over that narrate has no record of writing (neither the
+    /// manifest nor the journal lists them): someone else's. A run refuses to start while
+    /// there are any, so that it never destroys a file it did not create.
+    pub foreign: Vec<String>,
 }
 
 impl Plan {
@@ -111,11 +115,14 @@ impl Plan {
 }
 
 /// Plans a run. `cached` says whether the cache holds a key; `on_disk` whether a file of the
-/// output folder exists; `owned` lists files narrate wrote earlier (manifest and journal).
+/// output folder exists; `owned` lists files narrate wrote earlier (manifest and journal);
+/// `fixed` names the files that are not a paragraph's (listings, episode), which are never
+/// removed. Whether those are someone else's is the caller's to add to `foreign`.
 pub fn plan(
     paragraphs: Vec<Keyed>,
     previous: Option<&Manifest>,
     owned: &HashSet<String>,
+    fixed: &[&str],
     cached: &dyn Fn(&Key) -> bool,
     on_disk: &dyn Fn(&str) -> bool,
 ) -> Plan {
@@ -175,6 +182,7 @@ pub fn plan(
     let produced: HashSet<&str> = steps
         .iter()
         .map(|s| s.keyed.paragraph.file.as_str())
+        .chain(fixed.iter().copied())
         .collect();
     let mut remove: Vec<String> = owned
         .iter()
@@ -182,5 +190,16 @@ pub fn plan(
         .cloned()
         .collect();
     remove.sort();
-    Plan { steps, remove }
+    let foreign = steps
+        .iter()
+        .filter(|s| s.action != Action::Keep)
+        .map(|s| &s.keyed.paragraph.file)
+        .filter(|f| !owned.contains(*f) && on_disk(f))
+        .cloned()
+        .collect();
+    Plan {
+        steps,
+        remove,
+        foreign,
+    }
 }

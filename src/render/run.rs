@@ -79,14 +79,40 @@ pub fn prepare_plan(
         })
         .collect();
     let out = settings.output.clone();
-    let plan = plan::plan(
+    let on_disk = |f: &str| out.join(f).is_file();
+    let listings = listing_names();
+    let fixed: Vec<&str> = listings.iter().copied().chain(EPISODE).collect();
+    let mut plan = plan::plan(
         keyed,
         previous.as_ref(),
         &owned,
+        &fixed,
         &|k| cache.contains(k),
-        &|f| out.join(f).is_file(),
+        &on_disk,
+    );
+    // Every run writes the listings before its manifest, so they are narrate's once there
+    // is a manifest; the episode files once a manifest records them. Before that, only the
+    // journal of a run that stopped early can say narrate wrote them.
+    let episode = settings.master.episode && !plan.steps.is_empty();
+    let unrecorded = listings.iter().filter(|_| previous.is_none()).chain(
+        EPISODE
+            .iter()
+            .filter(|_| episode && previous.as_ref().is_none_or(|m| m.episode.is_none())),
+    );
+    plan.foreign.extend(
+        unrecorded
+            .filter(|f| !owned.contains(**f) && on_disk(f))
+            .map(|f| (*f).to_owned()),
     );
     (plan, previous)
+}
+
+/// The episode's files.
+const EPISODE: [&str; 2] = [episode::WAV, episode::MP3];
+
+/// The listings' file names.
+fn listing_names() -> Vec<&'static str> {
+    output::all().iter().map(|l| l.file_name()).collect()
 }
 
 /// Narrates `doc` into the output folder.
@@ -113,6 +139,14 @@ pub fn render(
         fingerprint: engine.fingerprint(),
     };
     let (plan, previous) = prepare_plan(settings, doc, lexicon, &stamp, &cache);
+    if let Some(first) = plan.foreign.first() {
+        let path = store.out().join(first);
+        store.abandon();
+        return Err(Error::Foreign {
+            path,
+            others: plan.foreign.len() - 1,
+        });
+    }
     let rate = stamp.sample_rate;
     let title = program_title(settings, doc);
     let artist = settings
@@ -140,17 +174,22 @@ pub fn render(
                 && store.out().join(episode::MP3).is_file()
         });
     let stream = match (&episode_hash, &reuse) {
-        (Some(_), None) => Some(episode::Stream::start(
-            store.out(),
-            &store.tmp(),
-            rate,
-            &settings.master,
-            &title,
-            &artist,
-            plan.steps
-                .iter()
-                .map(|s| (s.keyed.paragraph.index, s.keyed.paragraph.title.as_str())),
-        )?),
+        (Some(_), None) => Some({
+            if previous.as_ref().is_none_or(|m| m.episode.is_none()) {
+                store.journal_all(&EPISODE)?;
+            }
+            episode::Stream::start(
+                store.out(),
+                &store.tmp(),
+                rate,
+                &settings.master,
+                &title,
+                &artist,
+                plan.steps
+                    .iter()
+                    .map(|s| (s.keyed.paragraph.index, s.keyed.paragraph.title.as_str())),
+            )?
+        }),
         _ => None,
     };
 
@@ -202,7 +241,9 @@ pub fn render(
         sample_rate: rate,
         paragraphs: entries,
         stale,
-        episode: None,
+        // The episode files narrate wrote last, unless this run replaces them: with
+        // `--no-episode` or a failed paragraph they stay, and stay narrate's.
+        episode: previous.as_ref().and_then(|m| m.episode.clone()),
     };
     if let (Some(hash), true) = (episode_hash, summary.failed.is_empty()) {
         let entry = match (reuse, stream) {
@@ -218,6 +259,9 @@ pub fn render(
         };
         summary.episode = Some(entry.clone());
         manifest.episode = Some(entry);
+    }
+    if previous.is_none() {
+        store.journal_all(&listing_names())?;
     }
     write_listings(&store, &manifest)?;
     store.commit(&manifest)?;

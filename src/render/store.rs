@@ -28,6 +28,8 @@ pub struct Store {
     state: PathBuf,
     _lock: File,
     journal: File,
+    /// Whether this store created the state folder.
+    fresh: bool,
 }
 
 /// Paths of the state folder, for commands that only read it.
@@ -69,6 +71,7 @@ impl Store {
     /// Creates the folders and takes the lock; fails at once if another run holds it.
     pub fn open(out: &Path) -> Result<Store> {
         let state = out.join(STATE_DIR);
+        let fresh = !state.exists();
         let tmp = state.join("tmp");
         std::fs::create_dir_all(&tmp).map_err(|e| Error::output(&tmp, "cannot create", e))?;
         let lock_path = state.join("lock");
@@ -109,7 +112,18 @@ impl Store {
             state,
             _lock: lock,
             journal,
+            fresh,
         })
+    }
+
+    /// Gives the folder up before anything was written: releases the lock, and removes the
+    /// state folder if this store created it (nothing but its empty files is in it yet).
+    pub fn abandon(self) {
+        let (state, fresh) = (self.state.clone(), self.fresh);
+        drop(self);
+        if fresh {
+            let _ = std::fs::remove_dir_all(state);
+        }
     }
 
     pub fn out(&self) -> &Path {
@@ -126,7 +140,14 @@ impl Store {
 
     /// Records that `file` is about to be written into the output folder (before writing).
     pub fn journal(&mut self, file: &str) -> Result<()> {
-        writeln!(self.journal, "{file}")
+        self.journal_all(&[file])
+    }
+
+    /// Records that `files` are about to be written into the output folder, with one sync.
+    pub fn journal_all(&mut self, files: &[&str]) -> Result<()> {
+        files
+            .iter()
+            .try_for_each(|file| writeln!(self.journal, "{file}"))
             .and_then(|()| self.journal.sync_data())
             .map_err(|e| Error::output(journal_path(&self.out), "cannot write journal", e))
     }

@@ -259,6 +259,111 @@ fn file_of_a_gone_paragraph_is_removed_only_if_narrate_wrote_it() {
 }
 
 #[test]
+fn a_file_narrate_did_not_write_is_never_replaced() {
+    let names = {
+        let elsewhere = tempfile::tempdir().expect("tempdir");
+        run(elsewhere.path(), SCRIPT, &mut Fake::default());
+        wavs(elsewhere.path())
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path();
+    std::fs::write(out.join(&names[0]), b"the user's recording").expect("write");
+    std::fs::write(out.join("chapters.txt"), b"the user's notes").expect("write");
+    let mut engine = Fake::default();
+    let err = run_with(&settings(out), SCRIPT, &mut engine, &Lexicon::default())
+        .expect_err("a run over someone else's files");
+    match &err {
+        Error::Foreign { path, others } => {
+            assert_eq!(path, &out.join(&names[0]));
+            assert_eq!(*others, 1, "chapters.txt too");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(err.exit_code(), crate::error::exit::OUTPUT);
+    assert!(engine.spoken.is_empty(), "refused before speaking");
+    assert_eq!(
+        std::fs::read(out.join(&names[0])).expect("read"),
+        b"the user's recording"
+    );
+    assert_eq!(
+        std::fs::read(out.join("chapters.txt")).expect("read"),
+        b"the user's notes"
+    );
+    let mut left: Vec<String> = std::fs::read_dir(out)
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        [names[0].clone(), "chapters.txt".to_owned()],
+        "nothing else"
+    );
+
+    // Moved away, the run goes ahead.
+    std::fs::remove_file(out.join(&names[0])).expect("rm");
+    std::fs::remove_file(out.join("chapters.txt")).expect("rm");
+    run(out, SCRIPT, &mut Fake::default());
+    assert_eq!(wavs(out), names);
+}
+
+#[test]
+fn listings_and_episode_narrate_wrote_stay_its_own() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path();
+    // A first run killed after its listings and episode appeared, before its manifest: only
+    // the journal says they are narrate's.
+    {
+        let mut store = super::store::Store::open(out).expect("open");
+        store
+            .journal_all(&["chapters.txt", super::episode::MP3])
+            .expect("journal");
+    }
+    std::fs::write(out.join("chapters.txt"), b"a killed run's listing").expect("write");
+    std::fs::write(out.join(super::episode::MP3), b"a killed run's episode").expect("write");
+    run(out, SCRIPT, &mut Fake::default());
+    assert_ne!(
+        std::fs::read(out.join("chapters.txt")).expect("read"),
+        b"a killed run's listing"
+    );
+    // An episode, a run without one, an episode again: still narrate's files.
+    let mut no_episode = settings(out);
+    no_episode.master.episode = false;
+    run_with(
+        &no_episode,
+        SCRIPT,
+        &mut Fake::default(),
+        &Lexicon::default(),
+    )
+    .expect("render");
+    run(out, SCRIPT, &mut Fake::default());
+
+    // But an episode file of the user's, where narrate's manifest records none, is refused.
+    let other = tempfile::tempdir().expect("tempdir");
+    let mut no_episode = settings(other.path());
+    no_episode.master.episode = false;
+    run_with(
+        &no_episode,
+        SCRIPT,
+        &mut Fake::default(),
+        &Lexicon::default(),
+    )
+    .expect("render");
+    std::fs::write(other.path().join(super::episode::MP3), b"the user's").expect("write");
+    let err = run_with(
+        &settings(other.path()),
+        SCRIPT,
+        &mut Fake::default(),
+        &Lexicon::default(),
+    )
+    .expect_err("the user's episode.mp3");
+    assert!(
+        matches!(&err, Error::Foreign { path, others: 0 } if path.ends_with(super::episode::MP3)),
+        "{err:?}"
+    );
+}
+
+#[test]
 fn deleted_paragraph_file_is_written_again() {
     let dir = tempfile::tempdir().expect("tempdir");
     run(dir.path(), SCRIPT, &mut Fake::default());

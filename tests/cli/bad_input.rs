@@ -3,10 +3,11 @@
 
 use std::path::Path;
 
-use crate::common::{narrate, snapshot, stderr};
+use crate::common::{narrate, snapshot, stderr, stdout};
 
 const INPUT: i32 = 3;
 const ENGINE: i32 = 4;
+const OUTPUT: i32 = 6;
 
 /// Runs narrate on `script` into an output folder holding a file of the user's; checks the
 /// exit code, that the message contains every `expect`, and that the folder is untouched.
@@ -165,4 +166,42 @@ fn out_of_range_noise_is_refused_from_flags_and_narrate_toml() {
         "{err}"
     );
     assert!(!dir.path().join("output").exists(), "nothing written");
+}
+
+#[test]
+fn a_file_narrate_did_not_write_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("short.txt");
+    std::fs::write(&script, "A short script. It has two sentences.\n").expect("write");
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir_all(&out_dir).expect("mkdir");
+    std::fs::write(
+        out_dir.join("chapters.txt"),
+        b"the user's own chapter notes",
+    )
+    .expect("write");
+    fails(
+        dir.path(),
+        &script,
+        OUTPUT,
+        &[
+            "chapters.txt",
+            "narrate did not write it",
+            "will not replace it",
+        ],
+    );
+    // `narrate plan` says so too, with the same exit code.
+    let out = narrate(dir.path())
+        .arg("plan")
+        .arg(&script)
+        .arg("-o")
+        .arg(&out_dir)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(OUTPUT), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("refuse    chapters.txt"),
+        "{}",
+        stdout(&out)
+    );
 }
