@@ -16,6 +16,7 @@ pub mod live;
 pub mod output;
 pub mod render;
 pub mod script;
+pub mod staged;
 pub mod text;
 pub mod watch;
 

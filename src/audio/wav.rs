@@ -26,10 +26,7 @@ fn io(e: hound::Error) -> std::io::Error {
 /// Writes 16-bit samples to `path` atomically; the temporary file lives in `tmp_dir`, which
 /// must be on the same filesystem.
 pub fn write_i16(path: &Path, tmp_dir: &Path, samples: &[i16], rate: u32) -> std::io::Result<()> {
-    let tmp = tempfile::Builder::new()
-        .prefix(".narrate-")
-        .suffix(".tmp")
-        .tempfile_in(tmp_dir)?;
+    let tmp = crate::staged::staged(tmp_dir)?;
     {
         let mut writer =
             hound::WavWriter::new(BufWriter::new(tmp.as_file()), spec(rate)).map_err(io)?;

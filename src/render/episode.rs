@@ -130,10 +130,7 @@ impl Stream {
         let wav_path = out.join(WAV);
         let mp3_path = out.join(MP3);
         let temp = |path: &Path| {
-            tempfile::Builder::new()
-                .prefix(".narrate-")
-                .tempfile_in(tmp)
-                .map_err(|e| Error::output(path, "cannot write", e))
+            crate::staged::staged(tmp).map_err(|e| Error::output(path, "cannot write", e))
         };
         let wav_tmp = temp(&wav_path)?;
         let mp3_tmp = temp(&mp3_path)?;

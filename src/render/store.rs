@@ -186,10 +186,7 @@ impl Store {
 
 /// Writes `bytes` to `path` through a synced temporary file in `tmp_dir` and a rename.
 pub fn write_atomic(path: &Path, tmp_dir: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".narrate-")
-        .suffix(".tmp")
-        .tempfile_in(tmp_dir)?;
+    let mut tmp = crate::staged::staged(tmp_dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
