@@ -280,12 +280,9 @@ fn plan(args: &RenderArgs) -> Result<()> {
         synth,
         plan.remove.len()
     );
-    match plan.foreign.first() {
-        // A run would refuse to start: say so the same way, with the same exit code.
-        Some(first) => Err(Error::Foreign {
-            path: settings.output.join(first),
-            others: plan.foreign.len() - 1,
-        }),
+    // A run would refuse to start: say so the same way, with the same exit code.
+    match plan.refusal(&settings.output) {
+        Some(refusal) => Err(refusal),
         None => Ok(()),
     }
 }

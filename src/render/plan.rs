@@ -99,6 +99,16 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The error of a run that refuses to start because of [`Plan::foreign`] files in
+    /// `out`, if there are any.
+    pub fn refusal(&self, out: &std::path::Path) -> Option<crate::error::Error> {
+        let first = self.foreign.first()?;
+        Some(crate::error::Error::Foreign {
+            path: out.join(first),
+            others: self.foreign.len() - 1,
+        })
+    }
+
     /// Pieces that will be synthesized.
     pub fn pieces_to_synthesize(&self) -> usize {
         self.steps

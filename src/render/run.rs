@@ -139,13 +139,9 @@ pub fn render(
         fingerprint: engine.fingerprint(),
     };
     let (plan, previous) = prepare_plan(settings, doc, lexicon, &stamp, &cache);
-    if let Some(first) = plan.foreign.first() {
-        let path = store.out().join(first);
+    if let Some(refusal) = plan.refusal(store.out()) {
         store.abandon();
-        return Err(Error::Foreign {
-            path,
-            others: plan.foreign.len() - 1,
-        });
+        return Err(refusal);
     }
     let rate = stamp.sample_rate;
     let title = program_title(settings, doc);

@@ -326,29 +326,18 @@ fn listings_and_episode_narrate_wrote_stay_its_own() {
         std::fs::read(out.join("chapters.txt")).expect("read"),
         b"a killed run's listing"
     );
+    let without_episode = |out: &Path| {
+        let mut s = settings(out);
+        s.master.episode = false;
+        run_with(&s, SCRIPT, &mut Fake::default(), &Lexicon::default()).expect("render");
+    };
     // An episode, a run without one, an episode again: still narrate's files.
-    let mut no_episode = settings(out);
-    no_episode.master.episode = false;
-    run_with(
-        &no_episode,
-        SCRIPT,
-        &mut Fake::default(),
-        &Lexicon::default(),
-    )
-    .expect("render");
+    without_episode(out);
     run(out, SCRIPT, &mut Fake::default());
 
     // But an episode file of the user's, where narrate's manifest records none, is refused.
     let other = tempfile::tempdir().expect("tempdir");
-    let mut no_episode = settings(other.path());
-    no_episode.master.episode = false;
-    run_with(
-        &no_episode,
-        SCRIPT,
-        &mut Fake::default(),
-        &Lexicon::default(),
-    )
-    .expect("render");
+    without_episode(other.path());
     std::fs::write(other.path().join(super::episode::MP3), b"the user's").expect("write");
     let err = run_with(
         &settings(other.path()),
