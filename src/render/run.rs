@@ -90,15 +90,13 @@ pub fn prepare_plan(
         &|k| cache.contains(k),
         &on_disk,
     );
-    // Every run writes the listings before its manifest, so they are narrate's once there
-    // is a manifest; the episode files once a manifest records them. Before that, only the
-    // journal of a run that stopped early can say narrate wrote them.
-    let episode = settings.master.episode && !plan.steps.is_empty();
-    let unrecorded = listings.iter().filter(|_| previous.is_none()).chain(
-        EPISODE
-            .iter()
-            .filter(|_| episode && previous.as_ref().is_none_or(|m| m.episode.is_none())),
-    );
+    // Before the manifest vouches for them, only the journal of a run that stopped early
+    // can say narrate wrote them.
+    let new_episode = writes_episode(settings, &plan) && !episode_vouched(previous.as_ref());
+    let unrecorded = listings
+        .iter()
+        .filter(|_| !listings_vouched(previous.as_ref()))
+        .chain(EPISODE.iter().filter(|_| new_episode));
     plan.foreign.extend(
         unrecorded
             .filter(|f| !owned.contains(**f) && on_disk(f))
@@ -109,6 +107,23 @@ pub fn prepare_plan(
 
 /// The episode's files.
 const EPISODE: [&str; 2] = [episode::WAV, episode::MP3];
+
+/// Whether `manifest` says the listings are narrate's: every run writes them before its
+/// manifest. Until then a run journals them before writing them.
+fn listings_vouched(manifest: Option<&Manifest>) -> bool {
+    manifest.is_some()
+}
+
+/// Whether `manifest` says the episode files are narrate's: it records them. Until then a
+/// run journals them before writing them.
+fn episode_vouched(manifest: Option<&Manifest>) -> bool {
+    manifest.is_some_and(|m| m.episode.is_some())
+}
+
+/// Whether a run of `plan` makes an episode (or keeps the one it made before).
+fn writes_episode(settings: &Settings, plan: &Plan) -> bool {
+    settings.master.episode && !plan.steps.is_empty()
+}
 
 /// The listings' file names.
 fn listing_names() -> Vec<&'static str> {
@@ -153,7 +168,7 @@ pub fn render(
         .unwrap_or_default();
 
     // The episode is kept when nothing that goes into it changed, else written on the way.
-    let episode_hash = (settings.master.episode && !plan.steps.is_empty()).then(|| {
+    let episode_hash = writes_episode(settings, &plan).then(|| {
         let paragraphs: Vec<(&str, &str)> = plan
             .steps
             .iter()
@@ -171,7 +186,7 @@ pub fn render(
         });
     let stream = match (&episode_hash, &reuse) {
         (Some(_), None) => Some({
-            if previous.as_ref().is_none_or(|m| m.episode.is_none()) {
+            if !episode_vouched(previous.as_ref()) {
                 store.journal_all(&EPISODE)?;
             }
             episode::Stream::start(
@@ -256,7 +271,7 @@ pub fn render(
         summary.episode = Some(entry.clone());
         manifest.episode = Some(entry);
     }
-    if previous.is_none() {
+    if !listings_vouched(previous.as_ref()) {
         store.journal_all(&listing_names())?;
     }
     write_listings(&store, &manifest)?;
