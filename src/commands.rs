@@ -2,7 +2,6 @@
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 use crate::cli::{Cli, Command, RenderArgs, SpeakArgs, TextArgs, Verbosity, VoicesArgs};
 use crate::config::{self, ScriptSettings, Settings};
@@ -118,8 +117,9 @@ fn narrate(args: &RenderArgs) -> Result<()> {
         &lexicon,
         engine.as_mut(),
         report,
-        &interrupted,
+        interrupted,
     )?;
+    report_run(&summary, report);
     if report != Report::Quiet {
         eprintln!("{}", summary_line(&summary, &settings));
     }
@@ -128,16 +128,34 @@ fn narrate(args: &RenderArgs) -> Result<()> {
 
 /// A flag set by the first Ctrl-C; the renderer stops at the next sentence. A second Ctrl-C
 /// exits at once (temporary files then stay in .narrate/tmp and are cleared next run).
-pub(crate) fn interrupt_flag() -> Arc<AtomicBool> {
-    let interrupted = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&interrupted);
+pub(crate) fn interrupt_flag() -> &'static AtomicBool {
+    let flag = &crate::checkpoint::INTERRUPTED;
     // Fails only if a handler is already installed (by an embedding program): keep theirs.
     let _ = ctrlc::set_handler(move || {
         if flag.swap(true, Ordering::SeqCst) {
             std::process::exit(crate::error::exit::INTERRUPTED);
         }
     });
-    interrupted
+    flag
+}
+
+/// What a run reports beside its summary line: what it found damaged, and with `-v` the
+/// files it wrote and removed.
+pub(crate) fn report_run(summary: &Summary, report: Report) {
+    if report == Report::Quiet {
+        return;
+    }
+    for warning in &summary.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if report == Report::Verbose {
+        for (file, sentences) in &summary.written_files {
+            eprintln!("  wrote {file} ({sentences} sentences spoken)");
+        }
+        for file in &summary.removed_files {
+            eprintln!("  removed {file}");
+        }
+    }
 }
 
 /// Reads the script and lexicon of `settings`.
@@ -146,6 +164,23 @@ pub(crate) fn load_inputs(settings: &Settings, report: Report) -> Result<(Docume
         load_script(&settings.script, report)?,
         load_lexicon(&settings.script)?,
     ))
+}
+
+/// Script text as it may be shown on a terminal: control characters (an escape sequence in
+/// a script could set the terminal's title or worse) are written as escapes, `\u{1b}`.
+pub(crate) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// `m:ss` or `h:mm:ss`.
@@ -230,18 +265,17 @@ fn plan(args: &RenderArgs) -> Result<()> {
         sample_rate: engine.sample_rate(),
         fingerprint: engine.fingerprint(),
     };
-    let cache = crate::render::cache::Cache::new(
-        settings
-            .output
-            .join(crate::render::store::STATE_DIR)
-            .join("cache"),
-        settings
-            .output
-            .join(crate::render::store::STATE_DIR)
-            .join("tmp"),
-    );
-    let (plan, _) = render::run::prepare_plan(&settings, &doc, &lexicon, &stamp, &cache);
+    let cache = crate::render::store::cache_of(&settings.output);
+    let render::run::Prepared { plan, previous, .. } =
+        render::run::prepare_plan(&settings, &doc, &lexicon, &stamp, &cache);
     let mut out = std::io::stdout().lock();
+    if let crate::render::manifest::Loaded::Damaged { reason } = &previous {
+        let _ = writeln!(
+            out,
+            "   !  manifest  {} is damaged ({reason}): a run sets it aside and rebuilds from the cache",
+            crate::render::store::manifest_path(&settings.output).display()
+        );
+    }
     let mut synth = 0;
     for step in &plan.steps {
         let p = &step.keyed.paragraph;
@@ -260,7 +294,7 @@ fn plan(args: &RenderArgs) -> Result<()> {
         let _ = writeln!(out, "{:>4}  {what}  {}  ({})", p.index, p.file, step.reason);
         if let Action::Synthesize { sentences } = &step.action {
             for &i in sentences {
-                let _ = writeln!(out, "        + {}", p.sentences[i].text);
+                let _ = writeln!(out, "        + {}", shown(&p.sentences[i].text));
             }
         }
     }
@@ -309,12 +343,15 @@ fn text(args: &TextArgs) -> Result<()> {
         let _ = writeln!(
             out,
             "{:>3}. {}  [{}, line {}]",
-            p.index, p.title, p.file, p.line
+            p.index,
+            shown(&p.title),
+            p.file,
+            p.line
         );
         for s in &p.sentences {
-            let _ = writeln!(out, "     {}", s.text);
+            let _ = writeln!(out, "     {}", shown(&s.text));
             if s.speech != s.text {
-                let _ = writeln!(out, "       -> {}", s.speech);
+                let _ = writeln!(out, "       -> {}", shown(&s.speech));
             }
         }
     }
@@ -442,6 +479,15 @@ fn piper_voices(_: &VoicesArgs, out: &mut impl Write) -> Result<()> {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn control_characters_are_shown_as_escapes() {
+        assert_eq!(shown("plain text — fine"), "plain text — fine");
+        assert_eq!(
+            shown("a\u{1b}]0;pwned\u{7}b\u{9b}c"),
+            "a\\u{1b}]0;pwned\\u{7}b\\u{9b}c"
+        );
+    }
 
     #[test]
     fn run_times_under_a_second_are_in_milliseconds() {

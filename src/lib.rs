@@ -6,6 +6,7 @@
 //! plans and runs the whole thing, incrementally. [`run`] is the command-line entry point.
 
 pub mod audio;
+pub mod checkpoint;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -17,8 +17,13 @@ use crate::render::run::Report;
 
 /// Quiet time after the last write before narrate runs.
 const DEBOUNCE: Duration = Duration::from_millis(300);
-/// How long a changed file must stay the same before narrate reads it.
+/// How often a changed file is read again while it settles.
 const SETTLE: Duration = Duration::from_millis(50);
+/// How long every watched file must have gone unmodified before narrate reads it: a program
+/// that saves in several writes with pauses between them is not caught half-way.
+const QUIET: Duration = Duration::from_millis(300);
+/// The longest narrate waits for a file to settle.
+const SETTLE_LIMIT: Duration = Duration::from_secs(5);
 
 /// The files whose saves trigger a run.
 fn watched(args: &RenderArgs) -> Result<Vec<PathBuf>> {
@@ -47,14 +52,27 @@ fn contents(files: &[PathBuf]) -> Vec<Option<blake3::Hash>> {
         .collect()
 }
 
-/// The files' contents once two reads [`SETTLE`] apart agree (for at most two seconds),
-/// starting from the reading `now`: the debouncer can report a save as it starts, and a file
-/// caught between an editor's truncate and its write would be read empty.
+/// Whether no watched file was modified in the last [`QUIET`].
+fn quiet(files: &[PathBuf]) -> bool {
+    files.iter().all(|f| {
+        std::fs::metadata(f)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_none_or(|age| age >= QUIET)
+    })
+}
+
+/// The files' contents once two reads [`SETTLE`] apart agree and no file was modified for
+/// [`QUIET`] (for at most [`SETTLE_LIMIT`]), starting from the reading `now`: the debouncer
+/// can report a save as it starts, a file caught between an editor's truncate and its write
+/// would be read empty, and a program may write a file in pieces with pauses between them.
 fn settled(files: &[PathBuf], mut now: Vec<Option<blake3::Hash>>) -> Vec<Option<blake3::Hash>> {
-    for _ in 0..40 {
+    let started = std::time::Instant::now();
+    while started.elapsed() < SETTLE_LIMIT {
         std::thread::sleep(SETTLE);
         let again = contents(files);
-        if again == now {
+        if again == now && quiet(files) {
             break;
         }
         now = again;
@@ -117,15 +135,16 @@ pub fn watch(args: &RenderArgs) -> Result<()> {
             &lexicon,
             engine.as_mut(),
             report,
-            &interrupted,
+            interrupted,
         )?;
+        // What changed is what a watch is for: the files written, always.
+        let files = if report == Report::Quiet {
+            Report::Quiet
+        } else {
+            Report::Verbose
+        };
+        crate::commands::report_run(&summary, files);
         if report != Report::Quiet {
-            for (file, sentences) in &summary.written_files {
-                eprintln!("  wrote {file} ({sentences} sentences spoken)");
-            }
-            for file in &summary.removed_files {
-                eprintln!("  removed {file}");
-            }
             eprintln!("{}", summary_line(&summary, &settings));
         }
         Ok(())

@@ -42,6 +42,18 @@ pub fn write_i16(path: &Path, tmp_dir: &Path, samples: &[i16], rate: u32) -> std
     Ok(())
 }
 
+/// Writes a float buffer as a 16-bit PCM WAV into `file` (from its start), finalized but
+/// not synced: for a staged file that its owner syncs and renames.
+pub fn write_to(file: &std::fs::File, pcm: &Pcm) -> std::io::Result<()> {
+    let mut writer = hound::WavWriter::new(BufWriter::new(file), spec(pcm.rate)).map_err(io)?;
+    let mut w16 = writer.get_i16_writer(pcm.samples.len() as u32);
+    for &s in &pcm.samples {
+        w16.write_sample(to_i16(s));
+    }
+    w16.flush().map_err(io)?;
+    writer.finalize().map_err(io)
+}
+
 /// Writes a float buffer as 16-bit PCM, atomically.
 pub fn write(path: &Path, tmp_dir: &Path, pcm: &Pcm) -> std::io::Result<()> {
     let samples: Vec<i16> = pcm.samples.iter().map(|&s| to_i16(s)).collect();

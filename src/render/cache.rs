@@ -1,9 +1,10 @@
 //! The content-addressed cache of sentence audio.
 //!
 //! A key is the blake3 hash of a serialized [`KeyInput`]: every input that changes the sound
-//! of a piece of speech. An entry is a 16-bit WAV named after its key, written atomically
-//! and only after synthesis succeeded. A missing or unreadable entry is a miss, never an
-//! error: the sentence is simply synthesized again.
+//! of a piece of speech. An entry is named after its key, written atomically and only after
+//! synthesis succeeded, and carries the blake3 checksum of its samples: a missing entry is a
+//! miss, a damaged one ([`Lookup::Damaged`]) is never used, and in both cases the sentence is
+//! simply synthesized again.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -86,6 +87,66 @@ pub struct Cache {
 pub enum Lookup {
     Hit(Vec<i16>),
     Miss,
+    /// The entry is there but cannot be used: the path and why.
+    Damaged(PathBuf, &'static str),
+}
+
+/// The first bytes of an entry, with the entry format's version.
+const MAGIC: &[u8; 8] = b"NRSPCH01";
+/// Magic, sample rate (u32), sample count (u64), blake3 checksum (32 bytes).
+const HEADER: usize = 8 + 4 + 8 + 32;
+
+/// The checksum of an entry's rate and samples.
+fn checksum(rate: u32, count: u64, data: &[u8]) -> blake3::Hash {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&rate.to_le_bytes());
+    hasher.update(&count.to_le_bytes());
+    hasher.update(data);
+    hasher.finalize()
+}
+
+/// An entry's bytes: header, then the samples as 16-bit little-endian.
+fn encode(samples: &[i16], rate: u32) -> Vec<u8> {
+    let data: Vec<u8> = samples.iter().flat_map(|s| s.to_le_bytes()).collect();
+    let count = samples.len() as u64;
+    let mut bytes = Vec::with_capacity(HEADER + data.len());
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&rate.to_le_bytes());
+    bytes.extend_from_slice(&count.to_le_bytes());
+    bytes.extend_from_slice(checksum(rate, count, &data).as_bytes());
+    bytes.extend_from_slice(&data);
+    bytes
+}
+
+/// The samples of an entry's bytes, if they are whole, at `rate`, and match their checksum.
+fn decode(bytes: &[u8], rate: u32) -> Result<Vec<i16>, &'static str> {
+    let header = bytes.get(..HEADER).ok_or("shorter than its header")?;
+    let (magic, rest) = header.split_at(8);
+    if magic != MAGIC {
+        return Err("not a cache entry");
+    }
+    let word = |at: usize, n: usize| -> u64 {
+        rest[at..at + n]
+            .iter()
+            .rev()
+            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
+    };
+    let stored_rate = word(0, 4) as u32;
+    let count = word(4, 8);
+    let data = &bytes[HEADER..];
+    if data.len() as u64 != count.saturating_mul(2) {
+        return Err("truncated or too long");
+    }
+    if checksum(stored_rate, count, data).as_bytes()[..] != rest[12..44] {
+        return Err("checksum mismatch");
+    }
+    if stored_rate != rate {
+        return Err("another sample rate");
+    }
+    Ok(data
+        .chunks_exact(2)
+        .map(|b| i16::from_le_bytes([b[0], b[1]]))
+        .collect())
 }
 
 impl Cache {
@@ -99,7 +160,7 @@ impl Cache {
 
     fn path(&self, key: &Key) -> PathBuf {
         let shard = key.0.get(..2).unwrap_or("00");
-        self.dir.join(shard).join(format!("{}.wav", key.0))
+        self.dir.join(shard).join(format!("{}.pcm", key.0))
     }
 
     /// True if an entry for `key` is on disk (it may still turn out unreadable).
@@ -107,21 +168,27 @@ impl Cache {
         self.path(key).is_file()
     }
 
-    /// The samples stored for `key`, if any are there and readable at `rate`.
+    /// The samples stored for `key`, if they are there, whole and at `rate`.
     pub fn get(&self, key: &Key, rate: u32) -> Lookup {
-        match crate::audio::wav::read_i16(&self.path(key)) {
-            Ok((samples, r)) if r == rate => Lookup::Hit(samples),
-            _ => Lookup::Miss,
+        let path = self.path(key);
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Miss,
+            Err(_) => return Lookup::Damaged(path, "unreadable"),
+        };
+        match decode(&bytes, rate) {
+            Ok(samples) => Lookup::Hit(samples),
+            Err(why) => Lookup::Damaged(path, why),
         }
     }
 
-    /// Stores the samples for `key`, atomically.
+    /// Stores the samples for `key`, atomically (replacing a damaged entry).
     pub fn put(&self, key: &Key, samples: &[i16], rate: u32) -> std::io::Result<()> {
         let path = self.path(key);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        crate::audio::wav::write_i16(&path, &self.tmp, samples, rate)
+        super::store::write_atomic(&path, &self.tmp, &encode(samples, rate))
     }
 
     pub fn dir(&self) -> &Path {
@@ -190,18 +257,42 @@ mod tests {
     }
 
     #[test]
-    fn missing_or_corrupt_entry_is_a_miss() {
+    fn a_missing_entry_is_a_miss_and_a_damaged_one_is_never_used() {
         let dir = tempfile::tempdir().expect("tempdir");
         let cache = Cache::new(dir.path().join("c"), dir.path());
         let key = Key::new(&voice(), &stamp(), "Hi.");
         assert!(matches!(cache.get(&key, 22050), Lookup::Miss));
-        cache.put(&key, &[1, 2, 3], 22050).expect("put");
-        assert!(matches!(cache.get(&key, 22050), Lookup::Hit(s) if s == vec![1, 2, 3]));
-        assert!(
-            matches!(cache.get(&key, 16000), Lookup::Miss),
-            "wrong rate is a miss"
-        );
-        std::fs::write(cache.path(&key), b"RIFF garbage").expect("corrupt");
-        assert!(matches!(cache.get(&key, 22050), Lookup::Miss));
+        let samples: Vec<i16> = (0..1000).map(|i| (i * 37 % 2000 - 1000) as i16).collect();
+        cache.put(&key, &samples, 22050).expect("put");
+        assert!(matches!(cache.get(&key, 22050), Lookup::Hit(s) if s == samples));
+        let damaged = |why: &str| {
+            let found = cache.get(&key, 22050);
+            assert!(
+                matches!(&found, Lookup::Damaged(p, w) if *w == why && p == &cache.path(&key)),
+                "{why}: {found:?}"
+            );
+        };
+        assert!(matches!(
+            cache.get(&key, 16000),
+            Lookup::Damaged(_, "another sample rate")
+        ));
+        let good = std::fs::read(cache.path(&key)).expect("read");
+        // One flipped bit anywhere in the samples, the header or the checksum.
+        for at in [HEADER + 7, 10, 14, 30] {
+            let mut bytes = good.clone();
+            bytes[at] ^= 0x10;
+            std::fs::write(cache.path(&key), &bytes).expect("corrupt");
+            let found = cache.get(&key, 22050);
+            assert!(matches!(found, Lookup::Damaged(..)), "byte {at}: {found:?}");
+        }
+        std::fs::write(cache.path(&key), &good[..good.len() - 2]).expect("truncate");
+        damaged("truncated or too long");
+        std::fs::write(cache.path(&key), &good[..20]).expect("truncate");
+        damaged("shorter than its header");
+        std::fs::write(cache.path(&key), [b'R'; HEADER + 10]).expect("corrupt");
+        damaged("not a cache entry");
+        // A damaged entry is replaced by the next put.
+        cache.put(&key, &samples, 22050).expect("put");
+        assert!(matches!(cache.get(&key, 22050), Lookup::Hit(s) if s == samples));
     }
 }

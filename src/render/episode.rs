@@ -22,6 +22,7 @@ use serde::Serialize;
 use tempfile::NamedTempFile;
 
 use super::manifest::{EpisodeEntry, Manifest};
+use super::store::Store;
 use crate::audio::loudness::{Db, Loudness, Lufs};
 use crate::audio::{mp3, resample, to_i16};
 use crate::config::Master;
@@ -232,6 +233,7 @@ impl Stream {
     /// chapter times, puts them in place atomically, and returns what the manifest records.
     pub fn finish(
         mut self,
+        store: &Store,
         manifest: &Manifest,
         artist: &str,
         hash: String,
@@ -266,13 +268,13 @@ impl Stream {
             mp3::write_tag(&mut file, tag_len, &tags).map_err(|e| io(&mp3_path, e))?;
         }
         wav.finalize().map_err(|e| io(&wav_path, e))?;
-        for (tmp, path) in [(wav_tmp, &wav_path), (mp3_tmp, &mp3_path)] {
-            tmp.as_file()
-                .sync_all()
-                .map_err(|e| Error::output(path, "cannot write", e))?;
-            tmp.persist(path)
-                .map_err(|e| Error::output(path, "cannot write", e.error))?;
-        }
+        let _ = mp3_path;
+        let stamps = store.place_all(vec![(WAV.to_owned(), wav_tmp), (MP3.to_owned(), mp3_tmp)])?;
+        let files = [WAV, MP3]
+            .into_iter()
+            .map(str::to_owned)
+            .zip(stamps)
+            .collect();
         // Integrated loudness measured on the paragraph files as they are (engine rate, half
         // the work); the true peak is the highest of theirs, each measured 4x oversampled
         // when it was normalized.
@@ -298,6 +300,7 @@ impl Stream {
             sample_rate: to,
             frames: done_to,
             loudness: Some(loudness),
+            files,
         })
     }
 }

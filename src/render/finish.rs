@@ -1,9 +1,9 @@
 //! The finishing half of a run: each paragraph's loudness, its file, and its part of the
 //! episode, on a thread of its own while the next paragraph is spoken.
 
-use indicatif::ProgressBar;
-
 use super::episode;
+use super::stamp::FileStamp;
+use super::store::Store;
 use crate::audio::loudness::{Loudness, Target};
 use crate::audio::{self, Pcm};
 use crate::error::{Error, Result};
@@ -11,34 +11,28 @@ use crate::error::{Error, Result};
 /// A paragraph for the finisher.
 pub(super) enum Job {
     /// Freshly assembled audio, for the file `file`; `slot` is its manifest entry.
-    Fresh {
-        slot: usize,
-        file: String,
-        pcm: Pcm,
-        note: String,
-    },
+    Fresh { slot: usize, file: String, pcm: Pcm },
     /// A paragraph file left as it is; the episode reads it.
     Kept { file: String },
 }
 
 /// The second half of a paragraph's way: loudness, its file, the episode.
-pub(super) struct Finisher {
-    pub out: std::path::PathBuf,
-    pub tmp: std::path::PathBuf,
+pub(super) struct Finisher<'a> {
+    pub store: &'a Store,
     pub target: Option<Target>,
-    /// Where to say what was written, with `-v`.
-    pub verbose: Option<ProgressBar>,
     pub stream: Option<episode::Stream>,
 }
 
-impl Finisher {
-    /// Finishes every paragraph sent, in order, until the sender hangs up. Returns the
-    /// measured loudness of each fresh paragraph by its manifest slot, and the episode.
-    #[allow(clippy::type_complexity)] // a pair, named in the doc comment
+/// A fresh paragraph's file: its manifest slot, measured loudness and stamp.
+pub(super) type Finished = (usize, Option<Loudness>, FileStamp);
+
+impl Finisher<'_> {
+    /// Finishes every paragraph sent, in order, until the sender hangs up. Returns each
+    /// fresh paragraph's file, and the episode.
     pub fn run(
         mut self,
         queue: std::sync::mpsc::Receiver<Job>,
-    ) -> Result<(Vec<(usize, Option<Loudness>)>, Option<episode::Stream>)> {
+    ) -> Result<(Vec<Finished>, Option<episode::Stream>)> {
         let mut measured = Vec::new();
         for job in queue {
             match job {
@@ -46,7 +40,6 @@ impl Finisher {
                     slot,
                     file,
                     mut pcm,
-                    note,
                 } => {
                     let loudness = match &self.target {
                         Some(target) => Some(
@@ -56,13 +49,12 @@ impl Finisher {
                         ),
                         None => None,
                     };
-                    let path = self.out.join(&file);
-                    audio::wav::write(&path, &self.tmp, &pcm)
-                        .map_err(|e| Error::output(&path, "cannot write", e))?;
-                    if let Some(progress) = &self.verbose {
-                        progress.println(note);
-                    }
-                    measured.push((slot, loudness));
+                    let staged = self.store.stage(&file)?;
+                    audio::wav::write_to(staged.as_file(), &pcm).map_err(|e| {
+                        Error::output(self.store.out().join(&file), "cannot write", e)
+                    })?;
+                    let stamp = self.store.place(&file, staged)?;
+                    measured.push((slot, loudness, stamp));
                     if let Some(stream) = &mut self.stream {
                         // The episode gets the file's samples, as a later run reading the
                         // file would: clean and incremental builds give the same episode.
@@ -74,7 +66,7 @@ impl Finisher {
                 }
                 Job::Kept { file } => {
                     if let Some(stream) = &mut self.stream {
-                        let path = self.out.join(&file);
+                        let path = self.store.out().join(&file);
                         let pcm = audio::wav::read(&path)
                             .map_err(|e| Error::output(&path, "cannot read", e))?;
                         stream.push(&pcm.samples)?;

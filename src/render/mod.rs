@@ -8,11 +8,13 @@
 pub mod cache;
 pub mod episode;
 mod finish;
+pub mod ledger;
 pub mod manifest;
 pub mod plan;
 pub mod run;
 pub mod script;
 mod speak;
+pub mod stamp;
 pub mod store;
 
 pub use run::{render, Summary};

@@ -1,6 +1,8 @@
 //! Carrying out a plan: paragraph by paragraph on two threads (speaking, finishing), so
 //! memory does not grow with the script.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -9,9 +11,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::cache::{Cache, EngineStamp};
 use super::episode;
 use super::finish::Finisher;
-use super::manifest::{self, Manifest};
+use super::manifest::{self, EpisodeEntry, Loaded, Manifest};
 use super::plan::{self, Keyed, Plan};
 use super::speak::{speak, Spoken};
+use super::stamp::FileStamp;
 use super::store::{self, Store};
 use crate::config::Settings;
 use crate::engine::Engine;
@@ -45,6 +48,8 @@ pub struct Summary {
     pub episode_written: bool,
     /// Paragraphs that failed, with why.
     pub failed: Vec<(usize, String)>,
+    /// What was found damaged and not used (a cache entry, the manifest), for the user.
+    pub warnings: Vec<String>,
 }
 
 /// How the run reports progress.
@@ -55,6 +60,16 @@ pub enum Report {
     Verbose,
 }
 
+/// A plan, with what was found of the last run.
+#[derive(Debug)]
+pub struct Prepared {
+    pub plan: Plan,
+    /// The last run's manifest.
+    pub previous: Loaded,
+    /// The files of the output folder that are narrate's.
+    pub owned: HashSet<String>,
+}
+
 /// The keyed paragraphs and plan for `settings`, reading the output folder but writing
 /// nothing.
 pub fn prepare_plan(
@@ -63,9 +78,12 @@ pub fn prepare_plan(
     lexicon: &Lexicon,
     stamp: &EngineStamp,
     cache: &Cache,
-) -> (Plan, Option<Manifest>) {
-    let previous = Manifest::load(&store::manifest_path(&settings.output));
-    let owned = store::owned_files(&settings.output, previous.as_ref());
+) -> Prepared {
+    let out = settings.output.clone();
+    let listings = listing_names();
+    let previous = manifest::load(&store::manifest_path(&out), &listings, &EPISODE);
+    let owned = store::owned_files(&out, &previous);
+    let good = previous.good();
     let keyed: Vec<Keyed> = super::script::prepare(doc, lexicon)
         .into_iter()
         .map(|p| {
@@ -78,47 +96,42 @@ pub fn prepare_plan(
             )
         })
         .collect();
-    let out = settings.output.clone();
     let on_disk = |f: &str| out.join(f).is_file();
-    let listings = listing_names();
+    let stamps: HashMap<&str, &FileStamp> = good
+        .iter()
+        .flat_map(|m| m.paragraphs.iter().map(|p| (p.file.as_str(), &p.stamp)))
+        .collect();
+    let intact = |f: &str| stamps.get(f).is_some_and(|s| store::intact(&out, f, s));
     let fixed: Vec<&str> = listings.iter().copied().chain(EPISODE).collect();
     let mut plan = plan::plan(
         keyed,
-        previous.as_ref(),
+        good,
         &owned,
         &fixed,
-        &|k| cache.contains(k),
-        &on_disk,
+        &plan::Facts {
+            cached: &|k| cache.contains(k),
+            on_disk: &on_disk,
+            intact: &intact,
+        },
     );
-    // Before the manifest vouches for them, only the journal of a run that stopped early
-    // can say narrate wrote them.
-    let new_episode = writes_episode(settings, &plan) && !episode_vouched(previous.as_ref());
-    let unrecorded = listings
-        .iter()
-        .filter(|_| !listings_vouched(previous.as_ref()))
-        .chain(EPISODE.iter().filter(|_| new_episode));
+    let writes = writes_episode(settings, &plan);
+    let episode = EPISODE.iter().filter(|_| writes);
     plan.foreign.extend(
-        unrecorded
+        listings
+            .iter()
+            .chain(episode)
             .filter(|f| !owned.contains(**f) && on_disk(f))
             .map(|f| (*f).to_owned()),
     );
-    (plan, previous)
+    Prepared {
+        plan,
+        previous,
+        owned,
+    }
 }
 
 /// The episode's files.
 const EPISODE: [&str; 2] = [episode::WAV, episode::MP3];
-
-/// Whether `manifest` says the listings are narrate's: every run writes them before its
-/// manifest. Until then a run journals them before writing them.
-fn listings_vouched(manifest: Option<&Manifest>) -> bool {
-    manifest.is_some()
-}
-
-/// Whether `manifest` says the episode files are narrate's: it records them. Until then a
-/// run journals them before writing them.
-fn episode_vouched(manifest: Option<&Manifest>) -> bool {
-    manifest.is_some_and(|m| m.episode.is_some())
-}
 
 /// Whether a run of `plan` makes an episode (or keeps the one it made before).
 fn writes_episode(settings: &Settings, plan: &Plan) -> bool {
@@ -128,6 +141,19 @@ fn writes_episode(settings: &Settings, plan: &Plan) -> bool {
 /// The listings' file names.
 fn listing_names() -> Vec<&'static str> {
     output::all().iter().map(|l| l.file_name()).collect()
+}
+
+/// The episode of the last run, if it was made from the same input and its files are the
+/// ones it wrote.
+fn reusable_episode(out: &Path, previous: &Loaded, hash: Option<&String>) -> Option<EpisodeEntry> {
+    let entry = previous.good()?.episode.as_ref()?;
+    let whole = EPISODE.iter().all(|name| {
+        entry
+            .files
+            .get(*name)
+            .is_some_and(|s| store::intact(out, name, s))
+    });
+    (Some(&entry.hash) == hash && whole).then(|| entry.clone())
 }
 
 /// Narrates `doc` into the output folder.
@@ -146,17 +172,54 @@ pub fn render(
 ) -> Result<Summary> {
     let started = Instant::now();
     engine.prepare();
-    let mut store = Store::open(&settings.output)?;
+    let store = Store::open(&settings.output)?;
+    let result = render_in(&store, settings, doc, lexicon, engine, report, interrupted);
+    match result {
+        Ok(mut summary) => {
+            summary.wall = started.elapsed();
+            Ok(summary)
+        }
+        Err(e) => {
+            // A run refused or failed before it wrote anything (an unknown voice, someone
+            // else's file) leaves no trace, not even the folders it made.
+            store.abandon();
+            Err(e)
+        }
+    }
+}
+
+/// [`render`] in an opened store.
+fn render_in(
+    store: &Store,
+    settings: &Settings,
+    doc: &crate::text::Document,
+    lexicon: &Lexicon,
+    engine: &mut dyn Engine,
+    report: Report,
+    interrupted: &AtomicBool,
+) -> Result<Summary> {
     let cache = store.cache();
     let stamp = EngineStamp {
         version: engine.version(),
         sample_rate: engine.sample_rate(),
         fingerprint: engine.fingerprint(),
     };
-    let (plan, previous) = prepare_plan(settings, doc, lexicon, &stamp, &cache);
+    let Prepared {
+        plan,
+        previous,
+        owned,
+    } = prepare_plan(settings, doc, lexicon, &stamp, &cache);
     if let Some(refusal) = plan.refusal(store.out()) {
-        store.abandon();
         return Err(refusal);
+    }
+    let mut warnings = Vec::new();
+    if let Loaded::Damaged { reason } = &previous {
+        let to = store.set_aside_manifest()?;
+        warnings.push(format!(
+            "{}: damaged ({reason}); set aside as {}, rebuilding from the cache",
+            store::manifest_path(store.out()).display(),
+            to.display()
+        ));
     }
     let rate = stamp.sample_rate;
     let title = program_title(settings, doc);
@@ -176,40 +239,26 @@ pub fn render(
             .collect();
         episode::hash(&paragraphs, &title, &settings.master, &artist)
     });
-    let reuse = previous
-        .as_ref()
-        .and_then(|m| m.episode.clone())
-        .filter(|e| {
-            Some(&e.hash) == episode_hash.as_ref()
-                && store.out().join(episode::WAV).is_file()
-                && store.out().join(episode::MP3).is_file()
-        });
+    let reuse = reusable_episode(store.out(), &previous, episode_hash.as_ref());
     let stream = match (&episode_hash, &reuse) {
-        (Some(_), None) => Some({
-            if !episode_vouched(previous.as_ref()) {
-                store.journal_all(&EPISODE)?;
-            }
-            episode::Stream::start(
-                store.out(),
-                &store.tmp(),
-                rate,
-                &settings.master,
-                &title,
-                &artist,
-                plan.steps
-                    .iter()
-                    .map(|s| (s.keyed.paragraph.index, s.keyed.paragraph.title.as_str())),
-            )?
-        }),
+        (Some(_), None) => Some(episode::Stream::start(
+            store.out(),
+            &store.tmp(),
+            rate,
+            &settings.master,
+            &title,
+            &artist,
+            plan.steps
+                .iter()
+                .map(|s| (s.keyed.paragraph.index, s.keyed.paragraph.title.as_str())),
+        )?),
         _ => None,
     };
 
     let progress = progress_bar(report, plan.pieces_to_synthesize());
     let finisher = Finisher {
-        out: store.out().to_path_buf(),
-        tmp: store.tmp(),
+        store,
         target: settings.master.loudness.target(1),
-        verbose: (report == Report::Verbose).then(|| progress.clone()),
         stream,
     };
     let (spoken, finished) = std::thread::scope(|scope| {
@@ -218,9 +267,9 @@ pub fn render(
         let spoken = speak(
             settings,
             &plan,
-            previous.as_ref(),
+            &previous,
+            &owned,
             engine,
-            &mut store,
             &cache,
             &progress,
             jobs,
@@ -230,15 +279,18 @@ pub fn render(
         (spoken, finished)
     });
     progress.finish_and_clear();
-    let (loudness, stream) = finished?;
+    let (finished, stream) = finished?;
     let Spoken {
         mut entries,
         mut summary,
         stale,
     } = spoken?;
-    for (slot, loudness) in loudness {
+    for (slot, loudness, stamp) in finished {
         entries[slot].loudness = loudness;
+        entries[slot].stamp = stamp;
     }
+    warnings.append(&mut summary.warnings);
+    summary.warnings = warnings;
 
     for name in &plan.remove {
         store.remove(name)?;
@@ -254,7 +306,8 @@ pub fn render(
         stale,
         // The episode files narrate wrote last, unless this run replaces them: with
         // `--no-episode` or a failed paragraph they stay, and stay narrate's.
-        episode: previous.as_ref().and_then(|m| m.episode.clone()),
+        episode: previous.good().and_then(|m| m.episode.clone()),
+        listings: Default::default(),
     };
     if let (Some(hash), true) = (episode_hash, summary.failed.is_empty()) {
         let entry = match (reuse, stream) {
@@ -264,28 +317,47 @@ pub fn render(
                     return Err(Error::Interrupted);
                 }
                 summary.episode_written = true;
-                stream.finish(&manifest, &artist, hash)?
+                stream.finish(store, &manifest, &artist, hash)?
             }
             (None, None) => unreachable!("an episode to write has a stream"),
         };
         summary.episode = Some(entry.clone());
         manifest.episode = Some(entry);
     }
-    if !listings_vouched(previous.as_ref()) {
-        store.journal_all(&listing_names())?;
-    }
-    write_listings(&store, &manifest)?;
+    manifest.listings = write_listings(store, &manifest)?;
+    keep_owning(&mut manifest, &owned, &plan.remove, store.out());
     store.commit(&manifest)?;
+    crate::checkpoint::reached("after-commit");
 
     summary.paragraphs = plan.steps.len();
-    summary.wall = started.elapsed();
     if !summary.failed.is_empty() {
         return Err(Error::Partial {
             count: summary.failed.len(),
             total: summary.paragraphs,
         });
     }
+    // Every file is complete and recorded; a Ctrl-C that came at the very end still says
+    // the run was interrupted.
+    if interrupted.load(Ordering::SeqCst) {
+        return Err(Error::Interrupted);
+    }
     Ok(summary)
+}
+
+/// Adds to the manifest's `stale` list the files narrate owns that this run leaves in place
+/// without recording them otherwise (an episode while the episode is off, when the manifest
+/// that described it was lost): they stay narrate's to replace or remove later.
+fn keep_owning(manifest: &mut Manifest, owned: &HashSet<String>, removed: &[String], out: &Path) {
+    let recorded: HashSet<&str> = manifest.files().map(|(name, _)| name).collect();
+    let mut left: Vec<String> = owned
+        .iter()
+        .filter(|f| !recorded.contains(f.as_str()) && !removed.contains(f))
+        .filter(|f| out.join(f).is_file())
+        .cloned()
+        .collect();
+    manifest.stale.append(&mut left);
+    manifest.stale.sort();
+    manifest.stale.dedup();
 }
 
 /// The program title: settings, front matter, else the script's file stem.
@@ -304,30 +376,51 @@ pub fn program_title(settings: &Settings, doc: &crate::text::Document) -> String
         .unwrap_or_else(|| "narration".to_owned())
 }
 
-/// Writes every listing whose content changed. Each write is a synced temporary file and a
-/// rename, mostly waiting on the disk: they run side by side.
-fn write_listings(store: &Store, manifest: &Manifest) -> Result<()> {
+/// Writes every listing whose content changed, and returns the stamps of all of them. Each
+/// write is a synced temporary file and a rename, mostly waiting on the disk: the files are
+/// staged side by side, then placed together.
+fn write_listings(store: &Store, manifest: &Manifest) -> Result<BTreeMap<String, FileStamp>> {
     let program = manifest.program();
     let texts: Vec<(&str, String)> = output::all()
         .iter()
         .map(|listing| (listing.file_name(), listing.render(&program)))
         .collect();
-    let write = |name: &str, text: &str| -> Result<()> {
+    let mut stamps = BTreeMap::new();
+    let mut changed = Vec::new();
+    for (name, text) in &texts {
         let path = store.out().join(name);
         if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
-            return Ok(());
+            let hash = blake3::hash(text.as_bytes()).to_hex().to_string();
+            let stamp = FileStamp::of_placed(&path, hash)
+                .map_err(|e| Error::output(&path, "cannot read", e))?;
+            stamps.insert((*name).to_owned(), stamp);
+        } else {
+            changed.push((*name, text));
         }
-        store.write(name, text.as_bytes())
-    };
-    std::thread::scope(|scope| {
-        let writes: Vec<_> = texts
+    }
+    let staged: Vec<(String, tempfile::NamedTempFile)> = std::thread::scope(|scope| {
+        let writers: Vec<_> = changed
             .iter()
-            .map(|(name, text)| scope.spawn(|| write(name, text)))
+            .map(|(name, text)| {
+                scope.spawn(move || -> Result<_> {
+                    let mut file = store.stage(name)?;
+                    std::io::Write::write_all(&mut file, text.as_bytes())
+                        .and_then(|()| file.as_file().sync_all())
+                        .map_err(|e| Error::output(store.out().join(name), "cannot write", e))?;
+                    Ok(((*name).to_owned(), file))
+                })
+            })
             .collect();
-        writes
+        writers
             .into_iter()
-            .try_for_each(|w| w.join().expect("a listing writer panicked"))
-    })
+            .map(|w| w.join().expect("a listing writer panicked"))
+            .collect::<Result<_>>()
+    })?;
+    let names: Vec<String> = staged.iter().map(|(n, _)| n.clone()).collect();
+    for (name, stamp) in names.into_iter().zip(store.place_all(staged)?) {
+        stamps.insert(name, stamp);
+    }
+    Ok(stamps)
 }
 
 fn progress_bar(report: Report, total: usize) -> ProgressBar {

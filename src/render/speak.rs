@@ -10,10 +10,10 @@ use indicatif::ProgressBar;
 
 use super::cache::{self, Cache, Key};
 use super::finish::Job;
-use super::manifest::{Manifest, ParagraphEntry, SentenceEntry};
+use super::manifest::{Loaded, ParagraphEntry, SentenceEntry};
 use super::plan::{self, Action, Keyed, Plan};
 use super::run::Summary;
-use super::store::{self, Store};
+use super::stamp::FileStamp;
 use crate::audio::{self, Pcm};
 use crate::config::{Layout, Settings};
 use crate::engine::{Engine, SynthRequest};
@@ -34,15 +34,15 @@ pub(super) struct Spoken {
 pub(super) fn speak(
     settings: &Settings,
     plan: &Plan,
-    previous: Option<&Manifest>,
+    previous: &Loaded,
+    owned: &HashSet<String>,
     engine: &mut dyn Engine,
-    store: &mut Store,
     cache: &Cache,
     progress: &ProgressBar,
     jobs: SyncSender<Job>,
     interrupted: &AtomicBool,
 ) -> Result<Spoken> {
-    let owned = store::owned_files(&settings.output, previous);
+    let previous = previous.good();
     let rate = engine.sample_rate();
     let mut summary = Summary::default();
     let mut entries = Vec::with_capacity(plan.steps.len());
@@ -86,6 +86,13 @@ pub(super) fn speak(
             let mut entry = (*old).clone();
             entry.index = p.index;
             entry.title = p.title.clone();
+            // The same speech may be written differently now ("―" for "—"): the listings
+            // say what is written.
+            for (kept, now) in entry.sentences.iter_mut().zip(&p.sentences) {
+                kept.text.clone_from(&now.text);
+                kept.speech.clone_from(&now.speech);
+            }
+            entry.stamp = entry.stamp.refreshed(&settings.output.join(&p.file));
             summary.kept += 1;
             summary.audio += audio::duration(entry.frames, rate);
             entries.push(entry);
@@ -112,7 +119,6 @@ pub(super) fn speak(
             interrupted,
         ) {
             Ok((pcm, sentences)) => {
-                store.journal(&p.file)?;
                 summary.written += 1;
                 let spoken = match &step.action {
                     Action::Synthesize { sentences } => sentences.len(),
@@ -125,6 +131,8 @@ pub(super) fn speak(
                     file: p.file.clone(),
                     title: p.title.clone(),
                     hash: step.keyed.hash.clone(),
+                    // Filled in when the finisher has placed the file.
+                    stamp: FileStamp::default(),
                     frames: pcm.frames(),
                     loudness: None,
                     sentences,
@@ -133,7 +141,6 @@ pub(super) fn speak(
                     slot: entries.len() - 1,
                     file: p.file.clone(),
                     pcm,
-                    note: format!("wrote {} ({})", p.file, step.reason),
                 };
                 if jobs.send(job).is_err() {
                     return finisher_stopped();
@@ -189,6 +196,13 @@ fn assemble(
                 None => match cache.get(key, rate) {
                     cache::Lookup::Hit(samples) => Found::Cached(samples),
                     cache::Lookup::Miss => Found::Missing,
+                    cache::Lookup::Damaged(path, why) => {
+                        summary.warnings.push(format!(
+                            "{}: damaged cache entry ({why}); speaking the sentence again",
+                            path.display()
+                        ));
+                        Found::Missing
+                    }
                 },
             };
             let samples = match found {
@@ -198,8 +212,9 @@ fn assemble(
                     samples
                 }
                 Found::Missing => {
-                    // Only when the batch spoken ahead failed on this piece: speaking it
-                    // again here reports the error with its paragraph.
+                    // Only when the batch spoken ahead failed on this piece (speaking it
+                    // again here reports the error with its paragraph), or the cache entry
+                    // the plan counted on was damaged.
                     let speech = engine.synthesize(&request(piece, voice))?;
                     keep(cache, key, speech, rate, progress, summary)?
                 }

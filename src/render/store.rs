@@ -1,17 +1,22 @@
-//! The output folder's private state in `.narrate/`: lock, temporary files, journal of
-//! written files, manifest, cache.
+//! The output folder's private state in `.narrate/`: lock, temporary files, ledger of
+//! placed files, manifest, cache. The store is the one owner of writing into the output
+//! folder.
 //!
-//! Everything narrate writes is first staged in `.narrate/tmp/` and renamed into place.
-//! The journal lists every file a run has put in the output folder before its manifest is
-//! written, so that a run killed half-way still knows which files are narrate's own.
+//! Everything narrate writes is first staged in `.narrate/tmp/`, synced, recorded in the
+//! ledger with its hash, and renamed into place ([`Store::place`]), so a run killed at any
+//! moment leaves whole files, each of which narrate can recognize as its own.
 
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use tempfile::NamedTempFile;
+
 use super::cache::Cache;
-use super::manifest::Manifest;
+use super::ledger::{self, Ledger, Record};
+use super::manifest::{Loaded, Manifest};
+use super::stamp::{hash_file, Check, FileStamp};
 use crate::error::{Error, Result};
 
 /// How long a second run waits for the lock before it gives up (a forked engine worker of a
@@ -21,56 +26,71 @@ const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 /// Name of the state folder inside the output folder.
 pub const STATE_DIR: &str = ".narrate";
 
+/// Where a damaged manifest is set aside.
+pub const DAMAGED_MANIFEST: &str = "manifest.json.damaged";
+
 /// An output folder, locked for this process while the value lives.
 #[derive(Debug)]
 pub struct Store {
     out: PathBuf,
     state: PathBuf,
     _lock: File,
-    journal: File,
-    /// Whether this store created the state folder.
+    ledger: Ledger,
+    /// Whether this store created the state folder, and the output folder.
     fresh: bool,
+    made_out: bool,
 }
 
-/// Paths of the state folder, for commands that only read it.
+/// The manifest's path in the output folder `out`.
 pub fn manifest_path(out: &Path) -> PathBuf {
     out.join(STATE_DIR).join("manifest.json")
 }
 
-fn journal_path(out: &Path) -> PathBuf {
+fn ledger_path(out: &Path) -> PathBuf {
     out.join(STATE_DIR).join("journal")
 }
 
-/// Files narrate wrote in `out`: from the manifest and the journal of an unfinished run.
-pub fn owned_files(out: &Path, manifest: Option<&Manifest>) -> HashSet<String> {
-    let mut owned: HashSet<String> = manifest
-        .map(|m| {
-            m.paragraphs
-                .iter()
-                .map(|p| p.file.clone())
-                .chain(m.stale.iter().cloned())
-                .collect()
-        })
-        .unwrap_or_default();
-    if let Ok(text) = std::fs::read_to_string(journal_path(out)) {
-        owned.extend(text.lines().filter(|l| is_plain_name(l)).map(str::to_owned));
-    }
-    owned
+/// The cache of the output folder `out`, for reading (`narrate plan`).
+pub fn cache_of(out: &Path) -> Cache {
+    let state = out.join(STATE_DIR);
+    Cache::new(state.join("cache"), state.join("tmp"))
 }
 
-/// A bare file name (no separators, not `.`/`..`): the only thing narrate will remove.
-fn is_plain_name(name: &str) -> bool {
-    !name.is_empty()
-        && name != "."
-        && name != ".."
-        && !name.contains(['/', '\\'])
-        && !name.starts_with('.')
+/// Files narrate wrote in `out`: those the manifest records (or an earlier format's names),
+/// and those the ledger records whose file is still the one recorded (or gone).
+pub fn owned_files(out: &Path, previous: &Loaded) -> HashSet<String> {
+    let mut owned: HashSet<String> = match previous {
+        Loaded::Good(m) => m.files().map(|(name, _)| name.to_owned()).collect(),
+        Loaded::Older { files } => files.clone(),
+        Loaded::Missing | Loaded::Damaged { .. } => HashSet::new(),
+    };
+    for (name, records) in ledger::read(&ledger_path(out)) {
+        if owned.contains(&name) {
+            continue;
+        }
+        let path = out.join(&name);
+        let is_recorded = match std::fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+            Err(_) => false,
+            Ok(m) if !m.is_file() => false,
+            Ok(m) => {
+                records.iter().any(|r| r.size == m.len())
+                    && hash_file(&path)
+                        .is_ok_and(|(hash, _)| records.iter().any(|r| r.hash == hash))
+            }
+        };
+        if is_recorded {
+            owned.insert(name);
+        }
+    }
+    owned
 }
 
 impl Store {
     /// Creates the folders and takes the lock; fails at once if another run holds it.
     pub fn open(out: &Path) -> Result<Store> {
         let state = out.join(STATE_DIR);
+        let made_out = !out.exists();
         let fresh = !state.exists();
         let tmp = state.join("tmp");
         std::fs::create_dir_all(&tmp).map_err(|e| Error::output(&tmp, "cannot create", e))?;
@@ -101,28 +121,35 @@ impl Store {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
-        let journal_file = journal_path(out);
-        let journal = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&journal_file)
-            .map_err(|e| Error::output(&journal_file, "cannot open journal", e))?;
+        let ledger_file = ledger_path(out);
+        let ledger = Ledger::open(&ledger_file)
+            .map_err(|e| Error::output(&ledger_file, "cannot open journal", e))?;
         Ok(Store {
             out: out.into(),
             state,
             _lock: lock,
-            journal,
+            ledger,
             fresh,
+            made_out,
         })
     }
 
     /// Gives the folder up before anything was written: releases the lock, and removes the
-    /// state folder if this store created it (nothing but its empty files is in it yet).
+    /// state folder if this store created it and nothing was cached or placed yet (and the
+    /// output folder too, if this store created it and it is empty).
     pub fn abandon(self) {
-        let (state, fresh) = (self.state.clone(), self.fresh);
+        let (state, out) = (self.state.clone(), self.out.clone());
+        let untouched = self.fresh
+            && !state.join("cache").exists()
+            && ledger::read(self.ledger.path()).is_empty();
+        let made_out = self.made_out;
         drop(self);
-        if fresh {
+        if untouched {
             let _ = std::fs::remove_dir_all(state);
+            if made_out {
+                // Only if empty: remove_dir refuses otherwise.
+                let _ = std::fs::remove_dir(out);
+            }
         }
     }
 
@@ -135,44 +162,113 @@ impl Store {
     }
 
     pub fn cache(&self) -> Cache {
-        Cache::new(self.state.join("cache"), self.tmp())
+        cache_of(&self.out)
     }
 
-    /// Records that `file` is about to be written into the output folder (before writing).
-    pub fn journal(&mut self, file: &str) -> Result<()> {
-        self.journal_all(&[file])
+    /// A new temporary file in `.narrate/tmp/`, for [`Store::place`].
+    pub fn stage(&self, name: &str) -> Result<NamedTempFile> {
+        crate::staged::staged(&self.tmp())
+            .map_err(|e| Error::output(self.out.join(name), "cannot write", e))
     }
 
-    /// Records that `files` are about to be written into the output folder, with one sync.
-    pub fn journal_all(&mut self, files: &[&str]) -> Result<()> {
+    /// Puts staged files in place under their names: syncs and hashes each, records them all
+    /// in the ledger (one sync), then renames each into place. Returns their stamps.
+    pub fn place_all(&self, files: Vec<(String, NamedTempFile)>) -> Result<Vec<FileStamp>> {
+        let mut records = Vec::with_capacity(files.len());
+        for (name, staged) in &files {
+            let path = self.out.join(name);
+            staged
+                .as_file()
+                .sync_all()
+                .map_err(|e| Error::output(&path, "cannot write", e))?;
+            let (hash, size) =
+                hash_file(staged.path()).map_err(|e| Error::output(&path, "cannot write", e))?;
+            records.push(Record {
+                name: name.clone(),
+                hash,
+                size,
+            });
+        }
+        self.ledger
+            .record(&records)
+            .map_err(|e| Error::output(self.ledger.path(), "cannot write journal", e))?;
         files
-            .iter()
-            .try_for_each(|file| writeln!(self.journal, "{file}"))
-            .and_then(|()| self.journal.sync_data())
-            .map_err(|e| Error::output(journal_path(&self.out), "cannot write journal", e))
+            .into_iter()
+            .zip(records)
+            .map(|((name, staged), record)| {
+                let path = self.out.join(&name);
+                staged
+                    .persist(&path)
+                    .map_err(|e| Error::output(&path, "cannot write", e.error))?;
+                crate::checkpoint::reached("placed");
+                FileStamp::of_placed(&path, record.hash)
+                    .map_err(|e| Error::output(&path, "cannot read back", e))
+            })
+            .collect()
     }
 
-    /// Writes `bytes` to `name` in the output folder, atomically.
-    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
-        let path = self.out.join(name);
-        write_atomic(&path, &self.tmp(), bytes).map_err(|e| Error::output(&path, "cannot write", e))
+    /// [`Store::place_all`] for one file.
+    pub fn place(&self, name: &str, staged: NamedTempFile) -> Result<FileStamp> {
+        let mut stamps = self.place_all(vec![(name.to_owned(), staged)])?;
+        Ok(stamps.pop().expect("one file placed, one stamp"))
     }
 
-    /// Writes the manifest atomically, then empties the journal: from now on the manifest
-    /// alone says which files are narrate's.
-    pub fn commit(&mut self, manifest: &Manifest) -> Result<()> {
+    /// Writes `bytes` to `name` in the output folder through [`Store::place`].
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<FileStamp> {
+        let mut staged = self.stage(name)?;
+        staged
+            .write_all(bytes)
+            .map_err(|e| Error::output(self.out.join(name), "cannot write", e))?;
+        self.place(name, staged)
+    }
+
+    /// Writes the manifest atomically, then rewrites the ledger to the files it records
+    /// (those it lists without a stamp keep their ledger records): from now on those two say
+    /// which files are narrate's. Each is only written when it differs from what is on disk,
+    /// so a run that changed nothing writes nothing, and a damaged ledger line is repaired
+    /// by the next run.
+    pub fn commit(&self, manifest: &Manifest) -> Result<()> {
         let path = manifest_path(&self.out);
-        let json = serde_json::to_vec_pretty(manifest).map_err(|e| Error::Other(e.into()))?;
-        write_atomic(&path, &self.tmp(), &json)
-            .map_err(|e| Error::output(&path, "cannot write", e))?;
-        self.journal
-            .set_len(0)
-            .map_err(|e| Error::output(journal_path(&self.out), "cannot reset journal", e))
+        let bytes = manifest
+            .to_file_bytes()
+            .map_err(|e| Error::Other(e.into()))?;
+        let mut known = ledger::read(self.ledger.path());
+        let records: Vec<Record> = manifest
+            .files()
+            .flat_map(|(name, stamp)| match stamp {
+                Some(stamp) => vec![Record {
+                    name: name.to_owned(),
+                    hash: stamp.hash.clone(),
+                    size: stamp.size,
+                }],
+                None => known.remove(name).unwrap_or_default(),
+            })
+            .collect();
+        crate::checkpoint::reached("before-commit");
+        if !std::fs::read(&path).is_ok_and(|old| old == bytes) {
+            write_atomic(&path, &self.tmp(), &bytes)
+                .map_err(|e| Error::output(&path, "cannot write", e))?;
+        }
+        if !self.ledger.holds(&records) {
+            self.ledger
+                .rewrite(&self.tmp(), &records)
+                .map_err(|e| Error::output(self.ledger.path(), "cannot write journal", e))?;
+        }
+        Ok(())
+    }
+
+    /// Moves a damaged manifest out of the way (to [`DAMAGED_MANIFEST`], replacing an older
+    /// one); returns where it went.
+    pub fn set_aside_manifest(&self) -> Result<PathBuf> {
+        let from = manifest_path(&self.out);
+        let to = self.state.join(DAMAGED_MANIFEST);
+        std::fs::rename(&from, &to).map_err(|e| Error::output(&from, "cannot set aside", e))?;
+        Ok(to)
     }
 
     /// Removes a file narrate wrote earlier. Only plain names are ever removed.
     pub fn remove(&self, name: &str) -> Result<()> {
-        if !is_plain_name(name) {
+        if !ledger::is_plain_name(name) {
             return Ok(());
         }
         let path = self.out.join(name);
@@ -182,6 +278,11 @@ impl Store {
             Err(e) => Err(Error::output(&path, "cannot remove", e)),
         }
     }
+}
+
+/// Whether the file `name` in `out` is the one `stamp` describes.
+pub fn intact(out: &Path, name: &str, stamp: &FileStamp) -> bool {
+    stamp.check(&out.join(name)) == Check::Same
 }
 
 /// Writes `bytes` to `path` through a synced temporary file in `tmp_dir` and a rename.
@@ -205,19 +306,8 @@ mod tests {
         assert!(matches!(second, Err(Error::Locked { .. })), "{second:?}");
     }
 
-    #[test]
-    fn journal_names_are_owned_until_commit() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut store = Store::open(dir.path()).expect("open");
-        store.journal("01-a.wav").expect("journal");
-        store.journal("../escape.wav").expect("journal");
-        let owned = owned_files(dir.path(), None);
-        assert!(owned.contains("01-a.wav"));
-        assert!(
-            !owned.contains("../escape.wav"),
-            "paths outside are never owned"
-        );
-        let manifest = Manifest {
+    fn manifest() -> Manifest {
+        Manifest {
             format: super::super::manifest::FORMAT,
             generator: "test".into(),
             title: "t".into(),
@@ -225,8 +315,62 @@ mod tests {
             paragraphs: vec![],
             stale: vec![],
             episode: None,
-        };
-        store.commit(&manifest).expect("commit");
-        assert!(owned_files(dir.path(), Some(&manifest)).is_empty());
+            listings: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_placed_file_is_narrates_while_it_is_the_file_placed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path();
+        let store = Store::open(out).expect("open");
+        let stamp = store
+            .write("episode.mp3", b"narrate's episode")
+            .expect("write");
+        assert_eq!(stamp.size, 17);
+        assert!(intact(out, "episode.mp3", &stamp));
+        drop(store);
+        // A run killed before its manifest: only the ledger says the file is narrate's.
+        let owned = owned_files(out, &Loaded::Missing);
+        assert!(owned.contains("episode.mp3"), "{owned:?}");
+        // Someone puts their own file under the name: it is theirs.
+        std::fs::write(out.join("episode.mp3"), b"the user's episode").expect("write");
+        assert!(!owned_files(out, &Loaded::Missing).contains("episode.mp3"));
+        assert!(!intact(out, "episode.mp3", &stamp));
+        // Gone, the name is narrate's to write again.
+        std::fs::remove_file(out.join("episode.mp3")).expect("rm");
+        assert!(owned_files(out, &Loaded::Missing).contains("episode.mp3"));
+    }
+
+    #[test]
+    fn a_commit_leaves_the_ledger_saying_what_the_manifest_says() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path();
+        let store = Store::open(out).expect("open");
+        let a = store.write("chapters.txt", b"a").expect("write");
+        store.write("notes.txt", b"b").expect("write");
+        let mut m = manifest();
+        m.listings.insert("chapters.txt".into(), a);
+        store.commit(&m).expect("commit");
+        // A damaged manifest: the ledger alone still knows the files of the last commit.
+        std::fs::write(manifest_path(out), b"{").expect("damage");
+        let owned = owned_files(out, &Loaded::Damaged { reason: "x".into() });
+        assert_eq!(owned, HashSet::from(["chapters.txt".to_owned()]));
+        let loaded = super::super::manifest::load(&manifest_path(out), &[], &[]);
+        assert!(matches!(loaded, Loaded::Damaged { .. }), "{loaded:?}");
+    }
+
+    #[test]
+    fn abandoning_a_new_folder_leaves_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("new");
+        Store::open(&out).expect("open").abandon();
+        assert!(!out.exists());
+        // A folder that was there stays, with what it holds.
+        std::fs::create_dir(&out).expect("mkdir");
+        std::fs::write(out.join("mine.txt"), b"x").expect("write");
+        Store::open(&out).expect("open").abandon();
+        assert!(out.join("mine.txt").exists());
+        assert!(!out.join(STATE_DIR).exists());
     }
 }

@@ -113,3 +113,12 @@ pub fn scratch_with_sample() -> (tempfile::TempDir, PathBuf) {
     std::fs::copy(sample_script(), &script).expect("copy");
     (dir, script)
 }
+
+/// The manifest narrate keeps in `out` (inside its checksummed envelope).
+pub fn manifest(out: &Path) -> serde_json::Value {
+    let file: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(out.join(".narrate/manifest.json")).expect("manifest"),
+    )
+    .expect("json");
+    file["manifest"].clone()
+}

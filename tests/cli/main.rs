@@ -12,4 +12,5 @@ mod live;
 mod piper;
 mod podcast;
 mod sample;
+mod trust;
 mod watch;

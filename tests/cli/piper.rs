@@ -99,10 +99,7 @@ fn piper_narrates_the_first_paragraphs_as_plausible_speech_and_a_rerun_does_noth
             "{f:?}: {loud:.2} of windows loud"
         );
     }
-    let manifest: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(out_dir.join(".narrate/manifest.json")).expect("manifest"),
-    )
-    .expect("json");
+    let manifest = crate::common::manifest(&out_dir);
     assert_eq!(manifest["sample_rate"], 22050, "{manifest}");
     let before = snapshot(&out_dir);
     let again = run();

@@ -57,10 +57,7 @@ fn file_names_are_numbered_ascii_slugs() {
 #[test]
 fn paragraph_files_start_and_end_in_silence_and_joins_do_not_click() {
     let (out, _) = sample_output();
-    let manifest: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(out.join(".narrate/manifest.json")).expect("manifest"),
-    )
-    .expect("json");
+    let manifest = crate::common::manifest(out);
     for p in manifest["paragraphs"].as_array().expect("paragraphs") {
         let file = out.join(p["file"].as_str().expect("file"));
         let (spec, samples) = read_wav(&file);
@@ -227,10 +224,7 @@ fn cue_times(text: &str, sep: char) -> Vec<(u64, u64)> {
 fn transcript_cues_are_ordered_and_inside_their_paragraph() {
     let (out, _) = sample_output();
     let truth = truth(out);
-    let manifest: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(out.join(".narrate/manifest.json")).expect("manifest"),
-    )
-    .expect("json");
+    let manifest = crate::common::manifest(out);
     let per_paragraph: Vec<usize> = manifest["paragraphs"]
         .as_array()
         .expect("paragraphs")

@@ -98,3 +98,59 @@ fn watch_renders_then_rerenders_only_the_edited_paragraph_after_a_save() {
         untouched
     );
 }
+
+#[test]
+fn watch_waits_for_a_save_written_in_pieces() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("essay.txt");
+    let three = "One stays here.\n\nTwo stays too.\n\nThree is the last paragraph of this script. It ends.\n";
+    std::fs::write(&script, three).expect("write");
+    let out = dir.path().join("out");
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("narrate"))
+        .current_dir(dir.path())
+        .args(["watch", "essay.txt", "-o", "out"])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let err = collect(child.stderr.take().expect("stderr"));
+    let text = || err.lock().unwrap_or_else(PoisonError::into_inner).clone();
+    let first_done = wait_for(Duration::from_secs(30), || text().contains("watching"));
+    std::thread::sleep(Duration::from_millis(500));
+    // A program that truncates, writes a part, pauses, writes the rest.
+    let edited =
+        "One stays here.\n\nTwo stays too.\n\nThree is the last paragraph of this script. It ends now.\n";
+    // Cut inside paragraph two: narrated half-written, paragraph three's file would go.
+    let (head, tail) = edited.split_at(22);
+    {
+        use std::io::Write;
+        let mut file = std::fs::File::create(&script).expect("truncate");
+        file.write_all(head.as_bytes()).expect("write");
+        file.flush().expect("flush");
+        std::thread::sleep(Duration::from_millis(200));
+        file.write_all(tail.as_bytes()).expect("write");
+    }
+    let second_done = wait_for(Duration::from_secs(30), || {
+        text().matches("narrated ").count() >= 2
+    });
+    // Time for a run on a half-written file to show, if there were one.
+    std::thread::sleep(Duration::from_millis(1500));
+    let _ = child.kill();
+    let _ = child.wait();
+    let err = text();
+    assert!(first_done && second_done, "{err}");
+    assert_eq!(
+        err.matches("narrated ").count(),
+        2,
+        "one run per save: {err}"
+    );
+    assert!(
+        !err.contains("removed"),
+        "a half-written script was narrated: {err}"
+    );
+    assert!(
+        err.contains("wrote 03-three-is-the-last-paragraph-of-this.wav (1 sentences spoken)"),
+        "{err}"
+    );
+    assert_eq!(wavs(&out).len(), 3, "{err}");
+}

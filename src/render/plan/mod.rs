@@ -77,13 +77,45 @@ pub enum Action {
     Synthesize { sentences: Vec<usize> },
 }
 
+/// Why a paragraph gets its action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    /// The manifest describes the same paragraph under the same name, and the file on disk
+    /// is the one it describes.
+    Unchanged,
+    /// The same paragraph, but its file is gone.
+    FileMissing,
+    /// The same paragraph, but the file on disk is not the one narrate wrote (an
+    /// interrupted run left another, or someone changed it).
+    FileDiffers,
+    /// The same paragraph was under another number.
+    Renumbered,
+    /// Another paragraph had this file name.
+    Changed,
+    New,
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Reason::Unchanged => "unchanged",
+            Reason::FileMissing => "file missing",
+            Reason::FileDiffers => "file differs from the one narrate wrote",
+            Reason::Renumbered => "renumbered",
+            Reason::Changed => "changed",
+            Reason::New => "new",
+        })
+    }
+}
+
 /// The decision for one paragraph.
 #[derive(Clone, Debug)]
 pub struct Step {
     pub keyed: Keyed,
     pub action: Action,
-    /// Why, in a few words, for `narrate plan`.
-    pub reason: &'static str,
+    /// Why, for `narrate plan`.
+    pub reason: Reason,
 }
 
 /// A whole run.
@@ -124,18 +156,37 @@ impl Plan {
     }
 }
 
-/// Plans a run. `cached` says whether the cache holds a key; `on_disk` whether a file of the
-/// output folder exists; `owned` lists files narrate wrote earlier (manifest and journal);
-/// `fixed` names the files that are not a paragraph's (listings, episode), which are never
-/// removed. Whether those are someone else's is the caller's to add to `foreign`.
+/// What [`plan`] may ask about the world.
+pub struct Facts<'a> {
+    /// Whether the cache holds a key.
+    pub cached: &'a dyn Fn(&Key) -> bool,
+    /// Whether a file of the output folder exists.
+    pub on_disk: &'a dyn Fn(&str) -> bool,
+    /// Whether a paragraph file is the very file the previous manifest describes.
+    pub intact: &'a dyn Fn(&str) -> bool,
+}
+
+impl std::fmt::Debug for Facts<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Facts").finish_non_exhaustive()
+    }
+}
+
+/// Plans a run. `owned` lists files narrate wrote earlier (manifest and ledger); `fixed`
+/// names the files that are not a paragraph's (listings, episode), which are never removed.
+/// Whether those are someone else's is the caller's to add to `foreign`.
 pub fn plan(
     paragraphs: Vec<Keyed>,
     previous: Option<&Manifest>,
     owned: &HashSet<String>,
     fixed: &[&str],
-    cached: &dyn Fn(&Key) -> bool,
-    on_disk: &dyn Fn(&str) -> bool,
+    facts: &Facts<'_>,
 ) -> Plan {
+    let Facts {
+        cached,
+        on_disk,
+        intact,
+    } = *facts;
     let before: HashMap<&str, &str> = previous
         .map(|m| {
             m.paragraphs
@@ -149,11 +200,11 @@ pub fn plan(
     let mut steps = Vec::with_capacity(paragraphs.len());
     for keyed in paragraphs {
         let unchanged = before.get(keyed.paragraph.file.as_str()) == Some(&keyed.hash.as_str());
-        if unchanged && on_disk(&keyed.paragraph.file) {
+        if unchanged && intact(&keyed.paragraph.file) {
             steps.push(Step {
                 keyed,
                 action: Action::Keep,
-                reason: "unchanged",
+                reason: Reason::Unchanged,
             });
             continue;
         }
@@ -169,14 +220,16 @@ pub fn plan(
                 missing.push(i);
             }
         }
-        let reason = if unchanged {
-            "file missing"
+        let reason = if unchanged && !on_disk(&keyed.paragraph.file) {
+            Reason::FileMissing
+        } else if unchanged {
+            Reason::FileDiffers
         } else if before.values().any(|h| *h == keyed.hash) {
-            "renumbered"
+            Reason::Renumbered
         } else if before.contains_key(keyed.paragraph.file.as_str()) {
-            "changed"
+            Reason::Changed
         } else {
-            "new"
+            Reason::New
         };
         let action = if missing.is_empty() {
             Action::Assemble
@@ -213,3 +266,6 @@ pub fn plan(
         foreign,
     }
 }
+
+#[cfg(test)]
+mod tests;

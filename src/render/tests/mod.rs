@@ -1,5 +1,7 @@
 //! The rebuild rules, one test each, with the deterministic fake engine.
 
+mod trust;
+
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
@@ -57,6 +59,14 @@ fn run_with(
 
 fn run(out: &Path, script: &str, engine: &mut Fake) -> Summary {
     run_with(&settings(out), script, engine, &Lexicon::default()).expect("render")
+}
+
+/// The manifest of `out`, which must be good.
+fn load_manifest(out: &Path) -> super::manifest::Manifest {
+    match super::manifest::load(&super::store::manifest_path(out), &[], &[]) {
+        super::manifest::Loaded::Good(m) => *m,
+        other => panic!("{other:?}"),
+    }
 }
 
 fn wavs(out: &Path) -> Vec<String> {
@@ -312,15 +322,16 @@ fn listings_and_episode_narrate_wrote_stay_its_own() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path();
     // A first run killed after its listings and episode appeared, before its manifest: only
-    // the journal says they are narrate's.
+    // the ledger says they are narrate's.
     {
-        let mut store = super::store::Store::open(out).expect("open");
+        let store = super::store::Store::open(out).expect("open");
         store
-            .journal_all(&["chapters.txt", super::episode::MP3])
-            .expect("journal");
+            .write("chapters.txt", b"a killed run's listing")
+            .expect("write");
+        store
+            .write(super::episode::MP3, b"a killed run's episode")
+            .expect("write");
     }
-    std::fs::write(out.join("chapters.txt"), b"a killed run's listing").expect("write");
-    std::fs::write(out.join(super::episode::MP3), b"a killed run's episode").expect("write");
     run(out, SCRIPT, &mut Fake::default());
     assert_ne!(
         std::fs::read(out.join("chapters.txt")).expect("read"),
@@ -441,8 +452,7 @@ fn clean_and_incremental_builds_give_identical_files() {
 fn listings_match_the_manifest() {
     let dir = tempfile::tempdir().expect("tempdir");
     run(dir.path(), SCRIPT, &mut Fake::default());
-    let manifest = super::manifest::Manifest::load(&super::store::manifest_path(dir.path()))
-        .expect("manifest");
+    let manifest = load_manifest(dir.path());
     assert_eq!(manifest.paragraphs.len(), 3);
     for p in &manifest.paragraphs {
         let (samples, rate) = crate::audio::wav::read_i16(&dir.path().join(&p.file)).expect("wav");
