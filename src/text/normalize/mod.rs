@@ -35,6 +35,8 @@ mod words;
 mod years;
 
 #[cfg(test)]
+mod real_prose;
+#[cfg(test)]
 mod tests;
 
 use std::borrow::Cow;

@@ -142,4 +142,6 @@ fn four_dot_cut(sentence: &str) -> Option<usize> {
 }
 
 #[cfg(test)]
+mod real_prose;
+#[cfg(test)]
 mod tests;
