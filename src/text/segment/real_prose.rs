@@ -13,7 +13,7 @@ const CASES: &str = include_str!(concat!(
 ));
 
 /// Cases split exactly, at least: raise it when the rules improve, never lower it.
-const FLOOR: usize = 111;
+const FLOOR: usize = 118;
 
 #[derive(serde::Deserialize)]
 struct Case {

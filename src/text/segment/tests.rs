@@ -244,3 +244,104 @@ fn only_a_short_phrase_opened_by_a_preposition_is_not_a_sentence() {
         ["At the end it was 5 p.m.", "The bell rang."]
     );
 }
+
+// The rule families of issue 19, with cases from tests/fixtures/real_prose_boundaries.jsonl
+// (each cites its source there).
+
+/// NBC Washington (Prince William County fire); Campbell River Mirror (2017); Associated
+/// Press via The Washington Post (2019).
+#[test]
+fn an_abbreviation_ends_a_sentence_before_a_likely_sentence_start() {
+    assert_eq!(
+        split(
+            "Fire officials said the first call about the fire came in at 5:50 a.m. and crews \
+             arrived within five minutes. However, much of the damage had already been done."
+        )
+        .len(),
+        2
+    );
+    assert_eq!(
+        split(
+            "The fire, which appears to have started near the carport, began around 3:45 a.m. \
+             Const. Rob Gardner of the Comox Valley RCMP said the police are working."
+        ),
+        [
+            "The fire, which appears to have started near the carport, began around 3:45 a.m.",
+            "Const. Rob Gardner of the Comox Valley RCMP said the police are working."
+        ]
+    );
+    assert_eq!(
+        split("Frutel said firefighters were called about 4 a.m. He said firefighters fought."),
+        [
+            "Frutel said firefighters were called about 4 a.m.",
+            "He said firefighters fought."
+        ]
+    );
+}
+
+/// KFI AM 640 (City News Service, 2017); newsviews.online; Reuters via The Globe and Mail.
+#[test]
+fn a_time_or_company_abbreviation_runs_on_into_a_weekday_time_zone_or_name() {
+    for text in [
+        "The excessive heat warnings, which were due to expire at 8 p.m. Tuesday, are now \
+         scheduled to remain in force until 8 tonight.",
+        "The mission is scheduled to lift off at 3:22 p.m. Eastern time from the Kennedy \
+         Space Center in Florida.",
+        "SpaceX scheduled the launch for 10:01 a.m. EST to begin the CRS-10 mission.",
+        "Online retailer eBay Inc. Wednesday reported that its results were dented.",
+    ] {
+        assert_eq!(split(text), [text]);
+    }
+}
+
+/// U.S. Department of Justice (2005); Winn-Dixie news release (2004); WETM (2020).
+#[test]
+fn an_abbreviation_before_a_bracket_or_lowercase_word_does_not_end_a_sentence() {
+    for text in [
+        "The Justice Department today announced a settlement agreement with S.O.G. Specialty \
+         Knives, Inc. (SSK), resolving a lawsuit.",
+        "CAPE CANAVERAL, Fla. (WETM) – the launch was scrubbed.",
+        "It has filed a lawsuit against Sarasota County, Fla. alleging housing discrimination.",
+    ] {
+        assert_eq!(split(text), [text]);
+    }
+}
+
+/// Bloomington Runner (2010); AFP on Apple's results (2018).
+#[test]
+fn a_sentence_may_start_with_a_number_or_a_brand() {
+    assert_eq!(
+        split("I ran a total of 22 miles this week. 4 miles on Monday, 6 on Wednesday."),
+        [
+            "I ran a total of 22 miles this week.",
+            "4 miles on Monday, 6 on Wednesday."
+        ]
+    );
+    assert_eq!(
+        split("\"It was a stellar quarter for iPhone,\" Cook said. \"iPhone X was the most popular.\""),
+        [
+            "\"It was a stellar quarter for iPhone,\" Cook said.",
+            "\"iPhone X was the most popular.\""
+        ]
+    );
+    // After an abbreviation that usually precedes a number, a number continues.
+    assert_eq!(
+        split("See Fig. 3 for details, No. 5 and p. 55."),
+        ["See Fig. 3 for details, No. 5 and p. 55."]
+    );
+}
+
+/// Arthur Conan Doyle, The Hound of the Baskervilles (1902), chapter 1.
+#[test]
+fn a_quoted_question_followed_by_its_speech_tag_is_one_sentence() {
+    assert_eq!(
+        split(
+            "“Has anything escaped me?” I asked, with some self-importance. “I trust that \
+             there is nothing of consequence which I have overlooked?”"
+        ),
+        [
+            "“Has anything escaped me?” I asked, with some self-importance.",
+            "“I trust that there is nothing of consequence which I have overlooked?”"
+        ]
+    );
+}
