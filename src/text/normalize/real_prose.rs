@@ -15,7 +15,7 @@ const CASES: &str = include_str!(concat!(
 ));
 
 /// Cases read as expected, at least: raise it when the rules improve, never lower it.
-const FLOOR: usize = 73;
+const FLOOR: usize = 104;
 
 #[derive(serde::Deserialize)]
 struct Case {
