@@ -141,6 +141,33 @@ mod tests {
     }
 
     #[test]
+    fn punctuation_in_the_first_half_is_not_a_cut() {
+        let sentence = format!("{}, {}", "a ".repeat(10), "b ".repeat(60));
+        let pieces = check(&sentence, 100);
+        assert!(!pieces[0].ends_with(','), "{pieces:?}");
+    }
+
+    #[test]
+    fn clause_marks_count_only_where_a_reader_would_pause() {
+        // An unspaced em dash is a break; unspaced semicolons, colons and en dashes are not.
+        let dash = format!("{}—{}", "w ".repeat(35), "z ".repeat(40));
+        assert!(check(&dash, 100)[0].ends_with('—'));
+        for mark in [";", ":", "–"] {
+            let glued = format!("{}x{mark}y {}", "w ".repeat(35), "z ".repeat(40));
+            let pieces = check(&glued, 100);
+            assert!(!pieces[0].ends_with(mark), "{mark}: {pieces:?}");
+        }
+        for (mark, strength) in [(";", 4), (":", 3), ("–", 2)] {
+            assert_eq!(strength_of(mark, true), strength, "{mark}");
+            assert_eq!(strength_of(mark, false), 0, "{mark}");
+        }
+    }
+
+    fn strength_of(mark: &str, spaced: bool) -> u8 {
+        mark.chars().next().map_or(0, |c| strength(c, spaced))
+    }
+
+    #[test]
     fn numbers_with_commas_are_not_clause_breaks() {
         let sentence = format!("{} 1,000,000 {}", "w ".repeat(45), "z ".repeat(10));
         let pieces = check(&sentence, 100);

@@ -345,3 +345,12 @@ fn a_quoted_question_followed_by_its_speech_tag_is_one_sentence() {
         ]
     );
 }
+
+#[test]
+fn only_a_quoted_question_takes_a_speech_tag_and_dots_alone_stay_together() {
+    assert_eq!(
+        split("Is it over? He said yes."),
+        ["Is it over?", "He said yes."]
+    );
+    assert_eq!(split(". . . . The end."), [". . . .", "The end."]);
+}
