@@ -354,3 +354,17 @@ fn only_a_quoted_question_takes_a_speech_tag_and_dots_alone_stay_together() {
     );
     assert_eq!(split(". . . . The end."), [". . . .", "The end."]);
 }
+
+#[test]
+fn an_opening_phrase_spares_only_abbreviations_and_even_odds_do_not_split() {
+    // An ordinary word ends its sentence even after a short phrase.
+    assert_eq!(
+        split("In the end. They left."),
+        ["In the end.", "They left."]
+    );
+    // A company abbreviation before a capitalized noun: no evidence either way, no split.
+    assert_eq!(
+        split("He joined Smith & Co. Finance Director Jane Roe agreed."),
+        ["He joined Smith & Co. Finance Director Jane Roe agreed."]
+    );
+}
