@@ -124,6 +124,16 @@ mod tests {
     }
 
     #[test]
+    fn a_window_that_ends_mid_word_cuts_at_the_last_space() {
+        let sentence = "word ".repeat(250);
+        let pieces = check(&sentence, 402);
+        assert!(
+            pieces.iter().all(|p| p.split(' ').all(|w| w == "word")),
+            "{pieces:?}"
+        );
+    }
+
+    #[test]
     fn one_giant_token_is_cut_hard() {
         let sentence = "x".repeat(1000);
         let pieces = check(&sentence, MAX);
