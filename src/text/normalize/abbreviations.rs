@@ -11,7 +11,9 @@
 //!
 //! Titles (`Gov.`, `Sen.`, `Lt.`, ...) and `Ft.`/`Mt.` expand only before a capitalized word;
 //! `St.` is "Saint" before a capitalized word (a name) and "Street" otherwise; `p.`/`pp.`/`No.` only before a
-//! number. `COVID` is respelled so espeak-ng says "KOH-vid", not "KAH-vid".
+//! number. `COVID` is respelled so espeak-ng says "KOH-vid", not "KAH-vid". `etc.` is "et
+//! cetera"; a state after a place (`Detroit, Mich.`) is its name, `800 N. Beech St.` says
+//! "North", and `11am`, `7:03pm` become `a.m.`/`p.m.`, which espeak-ng reads as letters.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -22,19 +24,44 @@ use super::words;
 
 /// Titles and place prefixes: expanded only when a capitalized word follows.
 static TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(Gov|Sen|Rep|Gen|Lt|Col|Capt|Sgt|Maj|Adm|Cmdr|Prof|Pres|Rev|Hon|Supt|Ft|Mt)\.")
-        .expect("static pattern")
+    Regex::new(concat!(
+        r"\b(Gov|Sen|Rep|Gen|Lt|Col|Capt|Sgt|Maj|Adm|Cmdr|Prof|Pres|Rev|Hon|Supt|Ft|Mt|Const",
+        r"|Insp|Det|Cpl|Pvt|Atty|Msgr|Brig)\.",
+    ))
+    .expect("static pattern")
 });
 
 /// Abbreviations with one reading wherever they stand.
 static ALWAYS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"\b(?:(vs)\.?|(approx|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Dept|Inc",
-        r"|Corp|Ltd|Bros|Ave|Blvd|Jr|Sr|Univ|Govt|Intl|Assn)\.)",
+        r"|Corp|Ltd|Bros|Ave|Blvd|Jr|Sr|Univ|Govt|Intl|Assn|etc|Etc)\.)",
         r"|\b([Ee])\.g\.|\b([Ii])\.e\.|\bPh\.?D\b\.?"
     ))
     .expect("static pattern")
 });
+
+/// `Detroit, Mich.`, `Irvine, Calif.-based`: a state after a place, as news agencies write it.
+static STATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r",\s(Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|Miss",
+        r"|Mo|Mont|Neb|Nev|Okla|Ore|Pa|Tenn|Tex|Va|Vt|Wash|Wis|Wyo)\.",
+    ))
+    .expect("static pattern")
+});
+
+/// `800 N. Beech St.`: a compass point between a house number and a street name.
+static COMPASS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d+)\s([NSEW])\.\s+([A-Z])").expect("static pattern"));
+
+/// `11am`, `5 am`, `7:03pm`: times without periods; `a.m.` is what espeak-ng reads right.
+static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(\d{1,2}(?::\d{2})?)\s?(am|pm|AM|PM)\b").expect("static pattern")
+});
+
+/// `Mt St Helena`: mountain and saint without their periods, before a name.
+static PLACE_NO_DOT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(Mt|St)\s([A-Z][a-z])").expect("static pattern"));
 
 /// `No. 5`, `pp. 10-12`, `p. 7`: only before a number.
 static BEFORE_NUMBER: LazyLock<Regex> =
@@ -60,10 +87,12 @@ pub(super) fn apply(text: &str) -> Cow<'_, str> {
         .as_bytes()
         .windows(5)
         .any(|w| w.eq_ignore_ascii_case(b"covid"));
-    if !text.contains('.') && !text.contains("vs") && !text.contains("PhD") && !covid {
+    let clock = CLOCK.is_match(text) || PLACE_NO_DOT.is_match(text);
+    if !text.contains('.') && !text.contains("vs") && !text.contains("PhD") && !covid && !clock {
         return Cow::Borrowed(text);
     }
-    let text = expand(text, &TITLE, |c, rest| {
+    let text = places_and_times(text);
+    let text = expand(&text, &TITLE, |c, rest| {
         next_is_capitalized(rest).then(|| title(&c[1]).to_owned())
     });
     let text = expand(&text, &ALWAYS, |c, _| {
@@ -125,6 +154,37 @@ pub(super) fn apply(text: &str) -> Cow<'_, str> {
     Cow::Owned(text.into_owned())
 }
 
+/// Clock times without periods, mountains and saints without theirs, compass points in
+/// street addresses and states after a place: the rewrites that need no sentence context.
+fn places_and_times(text: &str) -> String {
+    let text = CLOCK.replace_all(text, |c: &Captures| {
+        let period = if c[2].eq_ignore_ascii_case("am") {
+            "a.m."
+        } else {
+            "p.m."
+        };
+        format!("{} {period}", &c[1])
+    });
+    let place = |c: &Captures| {
+        let word = if &c[1] == "Mt" { "Mount" } else { "Saint" };
+        format!("{word} {}", &c[2])
+    };
+    // Twice: in "Mt St Helena" the first match takes the "St" the second one needs.
+    let text = PLACE_NO_DOT.replace_all(&text, place);
+    let text = PLACE_NO_DOT.replace_all(&text, place).into_owned();
+    let text = COMPASS.replace_all(&text, |c: &Captures| {
+        let point = match &c[2] {
+            "N" => "North",
+            "S" => "South",
+            "E" => "East",
+            _ => "West",
+        };
+        format!("{} {point} {}", &c[1], &c[3])
+    });
+    let text = expand(&text, &STATE, |c, _| Some(format!(", {}", state(&c[1]))));
+    text.into_owned()
+}
+
 /// Replaces each match of `re` with what `say` returns, given the captures and the text
 /// after the match; `None` keeps the match as written. A replaced
 /// abbreviation whose period ended the sentence keeps that period.
@@ -184,7 +244,53 @@ fn title(abbr: &str) -> &'static str {
         "Hon" => "Honorable",
         "Supt" => "Superintendent",
         "Ft" => "Fort",
+        "Const" => "Constable",
+        "Insp" => "Inspector",
+        "Det" => "Detective",
+        "Cpl" => "Corporal",
+        "Pvt" => "Private",
+        "Atty" => "Attorney",
+        "Msgr" => "Monsignor",
+        "Brig" => "Brigadier",
         _ => "Mount",
+    }
+}
+
+fn state(abbr: &str) -> &'static str {
+    match abbr {
+        "Ala" => "Alabama",
+        "Ariz" => "Arizona",
+        "Ark" => "Arkansas",
+        "Calif" => "California",
+        "Colo" => "Colorado",
+        "Conn" => "Connecticut",
+        "Del" => "Delaware",
+        "Fla" => "Florida",
+        "Ga" => "Georgia",
+        "Ill" => "Illinois",
+        "Ind" => "Indiana",
+        "Kan" => "Kansas",
+        "Ky" => "Kentucky",
+        "La" => "Louisiana",
+        "Md" => "Maryland",
+        "Mass" => "Massachusetts",
+        "Mich" => "Michigan",
+        "Minn" => "Minnesota",
+        "Miss" => "Mississippi",
+        "Mo" => "Missouri",
+        "Mont" => "Montana",
+        "Neb" => "Nebraska",
+        "Nev" => "Nevada",
+        "Okla" => "Oklahoma",
+        "Ore" => "Oregon",
+        "Pa" => "Pennsylvania",
+        "Tenn" => "Tennessee",
+        "Tex" => "Texas",
+        "Va" => "Virginia",
+        "Vt" => "Vermont",
+        "Wash" => "Washington",
+        "Wis" => "Wisconsin",
+        _ => "Wyoming",
     }
 }
 
@@ -214,6 +320,7 @@ fn always(abbr: &str) -> &'static str {
         "Univ" => "University",
         "Govt" => "Government",
         "Intl" => "International",
+        "etc" | "Etc" => "et cetera",
         _ => "Association",
     }
 }
@@ -292,15 +399,43 @@ mod tests {
 
     #[test]
     fn known_abbreviations_stay() {
-        for text in [
-            "Mr. smith",
-            "Mr. Smith",
-            "Dr. Jones",
-            "at 5 a.m. today",
-            "pens, etc.",
-        ] {
+        for text in ["Mr. smith", "Mr. Smith", "Dr. Jones", "at 5 a.m. today"] {
             assert_eq!(apply(text), text);
         }
+    }
+
+    #[test]
+    fn states_titles_latin_and_clock_times_of_news_prose() {
+        // U.S. Department of Justice (2006, 2007); AP (2008); Campbell River Mirror (2017);
+        // Arkansas Democrat-Gazette (2022); CBS San Francisco (2022); a hiking forum; WXOW.
+        assert_eq!(
+            apply("in Detroit, Mich., to 218"),
+            "in Detroit, Michigan, to 218"
+        );
+        assert_eq!(apply("County, Fla. alleging"), "County, Florida alleging");
+        assert_eq!(
+            apply("an Irvine, Calif.-based maker"),
+            "an Irvine, California-based maker"
+        );
+        assert_eq!(
+            apply("near Sacramento, Calif."),
+            "near Sacramento, California."
+        );
+        assert_eq!(apply("Const. Rob Gardner"), "Constable Rob Gardner");
+        assert_eq!(
+            apply("at 800 N. Beech St. around"),
+            "at 800 North Beech Street around"
+        );
+        assert_eq!(apply("at Mt St Helena West"), "at Mount Saint Helena West");
+        assert_eq!(
+            apply("food, water, gear, etc."),
+            "food, water, gear, et cetera."
+        );
+        assert_eq!(apply("gear, etc. and more"), "gear, et cetera and more");
+        assert_eq!(apply("from 11am Tuesday"), "from 11 a.m Tuesday");
+        assert_eq!(apply("up at 5 am was"), "up at 5 a.m. was");
+        assert_eq!(apply("at 7:03pm, topped"), "at 7:03 p.m., topped");
+        assert_eq!(apply("I am here"), "I am here");
     }
 
     #[test]

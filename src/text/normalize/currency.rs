@@ -16,10 +16,14 @@ use super::words;
 static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"([$£€¥])\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?",
-        r"(?:\s(thousand|million|billion|trillion)\b|(k|K|m|M|bn|b|B|tn)\b)?",
+        r"(?:[\s-](thousand|million|billion|trillion)\b|(k|K|m|M|bn|b|B|tn)\b)?",
     ))
     .expect("static pattern")
 });
+
+/// `$.44`: cents written as a fraction of a dollar (earnings per share).
+static CENTS_ONLY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\$\.(\d{2})\b").expect("static pattern"));
 
 /// `99¢`.
 static CENTS: LazyLock<Regex> =
@@ -62,7 +66,11 @@ pub(super) fn apply(text: &str) -> Cow<'_, str> {
     if !text.contains(['$', '£', '€', '¥', '¢']) {
         return Cow::Borrowed(text);
     }
-    let text = AMOUNT.replace_all(text, |c: &Captures| {
+    let text = CENTS_ONLY.replace_all(text, |c: &Captures| match words::cardinal(&c[1]) {
+        Some(w) => format!("{w} {}", if &c[1] == "01" { "cent" } else { "cents" }),
+        None => c[0].to_owned(),
+    });
+    let text = AMOUNT.replace_all(&text, |c: &Captures| {
         amount(c).unwrap_or_else(|| c[0].to_owned())
     });
     let text = CENTS.replace_all(&text, |c: &Captures| {
@@ -155,6 +163,16 @@ mod tests {
         assert_eq!(apply("£50"), "fifty pounds");
         assert_eq!(apply("€1"), "one euro");
         assert_eq!(apply("¥500"), "five hundred yen");
+    }
+
+    #[test]
+    fn cents_of_a_dollar_and_hyphenated_scales() {
+        // Sara Lee press release (2004); Reuters via The Globe and Mail (2011).
+        assert_eq!(apply("were $.44 for"), "were forty-four cents for");
+        assert_eq!(
+            apply("was $2.8-billion, up"),
+            "was two point eight billion dollars, up"
+        );
     }
 
     #[test]

@@ -35,6 +35,8 @@ mod words;
 mod years;
 
 #[cfg(test)]
+mod real_prose;
+#[cfg(test)]
 mod tests;
 
 use std::borrow::Cow;
@@ -108,7 +110,9 @@ fn rewrite(mut text: String) -> String {
 fn tidy_spaces(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
-        let glue = word.starts_with([',', '.', ';', ':', '!', '?', ')']);
+        // ".22 caliber" keeps its space: a leading point before a digit is a decimal.
+        let decimal = word.starts_with('.') && word[1..].starts_with(|c: char| c.is_ascii_digit());
+        let glue = word.starts_with([',', '.', ';', ':', '!', '?', ')']) && !decimal;
         if !out.is_empty() && !glue {
             out.push(' ');
         }

@@ -73,6 +73,10 @@ const ACCEPTABLE: &[(&str, &str)] = &[
     ("one, i.e. this", "one, that is this"),
     ("Acme Inc. said", "Acme Incorporated said"),
     ("in 2024", "in twenty twenty-four"),
+    // espeak-ng says "etsetra"; issue 19 asks for the words.
+    ("pens, pencils, etc.", "pens, pencils, et cetera."),
+    // Read right either way; the rule that fixes `7:03pm` writes the periods.
+    ("3:45 pm", "3:45 p.m."),
     ("https://example.org/a", "example dot org slash a"),
 ];
 
@@ -95,7 +99,6 @@ const UNTOUCHED: &[&str] = &[
     "Mr. Smith",
     "Mrs. Smith",
     "Dr. Jones",
-    "pens, pencils, etc.",
     "at 5 a.m.",
     "at 6 p.m.",
     "John F. Kennedy",
@@ -114,7 +117,6 @@ const UNTOUCHED: &[&str] = &[
     "the 3rd",
     "the 101st",
     "at 10:30",
-    "3:45 pm",
     "you and I",
     "F-16",
     "MP3",

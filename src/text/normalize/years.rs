@@ -230,20 +230,63 @@ fn year_in_context(before: &str, rest: &str) -> bool {
     if before.ends_with("mid-") || before.ends_with("Mid-") {
         return true;
     }
+    let next = next_word(rest);
+    let counted = next.is_some_and(|w| COUNT_NOUNS.contains(&w));
+    // `1968 stands as`, `1968…the year`: a year opens the sentence; `that 1968 was`: it is
+    // the subject of a verb.
+    let opens = before
+        .trim_start_matches(['"', '\'', '“', '‘', '('])
+        .trim()
+        .is_empty();
+    if (opens || next.is_some_and(|w| YEAR_VERBS.contains(&w))) && !counted {
+        return true;
+    }
+    // `(Cohen, 1988;`, `Howell, 2009)`: a citation.
+    if before.ends_with(", ") && rest.starts_with([';', ')']) {
+        return true;
+    }
     let Some(previous) = before.strip_suffix(char::is_whitespace) else {
         return false;
     };
     let previous = previous.rsplit(char::is_whitespace).next().unwrap_or("");
     let previous = previous
         .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .trim_end_matches(',')
         .to_lowercase();
-    let next = next_word(rest);
-    if CUES.contains(&previous.as_str()) {
-        return !next.is_some_and(|w| COUNT_NOUNS.contains(&w));
+    // `Q1 2017`, `FY 2019`.
+    let quarter = matches!(
+        previous.as_str(),
+        "q1" | "q2" | "q3" | "q4" | "fy" | "fiscal"
+    );
+    if CUES.contains(&previous.as_str()) || quarter {
+        return !counted;
     }
     matches!(previous.as_str(), "the" | "a")
         && next.is_some_and(|w| w.starts_with(char::is_uppercase) || YEAR_NOUNS.contains(&w))
 }
+
+/// Lower-case verbs that follow a year as the subject of a sentence: `1968 was`, `2004 saw`.
+const YEAR_VERBS: &[&str] = &[
+    "was",
+    "is",
+    "saw",
+    "marked",
+    "brought",
+    "became",
+    "began",
+    "ended",
+    "proved",
+    "remains",
+    "remained",
+    "stands",
+    "stood",
+    "represented",
+    "changed",
+    "will",
+    "would",
+    "had",
+    "has",
+];
 
 /// `1990-1995` or `1990–95`: both years, the second after the first.
 fn range(c: &Captures, _before: &str, _rest: &str) -> Option<String> {
@@ -379,6 +422,29 @@ mod tests {
         );
         assert_eq!(apply("in January 2018"), "in January twenty eighteen");
         assert_eq!(apply("they may 5"), "they may 5");
+    }
+
+    #[test]
+    fn a_year_that_opens_a_sentence_or_is_its_subject_is_a_year() {
+        // zaro.info, History News Network, lhtrx blog (on 1968), Walden, a sage article.
+        assert_eq!(apply("1968 stands as"), "nineteen sixty-eight stands as");
+        assert_eq!(apply("1968…the year"), "nineteen sixty-eight…the year");
+        assert_eq!(
+            apply("Yet, 1968 represented"),
+            "Yet, nineteen sixty-eight represented"
+        );
+        assert_eq!(
+            apply("said that 1968 was"),
+            "said that nineteen sixty-eight was"
+        );
+        assert_eq!(apply("March, 1845, I"), "March, eighteen forty-five, I");
+        assert_eq!(
+            apply("(Cohen, 1988; Hair"),
+            "(Cohen, nineteen eighty-eight; Hair"
+        );
+        assert_eq!(apply("In Q1 2017, Apple"), "In Q1 twenty seventeen, Apple");
+        assert_eq!(apply("1500 people came"), "1500 people came");
+        assert_eq!(apply("He paid 1500 dollars"), "He paid 1500 dollars");
     }
 
     #[test]

@@ -7,21 +7,25 @@
 /// Titles written before a name ("Dr. Smith", "Mt. Fuji"): the period after them never ends
 /// a sentence when a name follows. Lowercase, without the period.
 pub const TITLES: &[&str] = &[
-    "adm", "atty", "attys", "brig", "capt", "cmdr", "col", "cpl", "det", "dr", "fr", "ft", "gen",
-    "gov", "hon", "lt", "maj", "messrs", "mr", "mrs", "ms", "msgr", "mssrs", "mt", "pres", "prof",
-    "pvt", "rep", "reps", "rev", "sen", "sens", "sgt", "st", "supt",
+    "adm", "atty", "attys", "brig", "capt", "cmdr", "col", "const", "cpl", "det", "dr", "fr", "ft",
+    "gen", "gov", "hon", "insp", "lt", "maj", "messrs", "mr", "mrs", "ms", "msgr", "mssrs", "mt",
+    "pres", "prof", "pvt", "rep", "reps", "rev", "sen", "sens", "sgt", "st", "supt",
 ];
 
 /// Other common abbreviations. Lowercase, without the final period; inner periods kept
 /// ("e.g", "ph.d"). Dotted acronyms ("U.S.", "U.S.A.") are recognised by shape instead.
 pub const ABBREVIATIONS: &[&str] = &[
     // Latin and scholarly.
-    "al", "approx", "c", "ca", "cf", "ch", "chap", "e.g", "ed", "eds", "esp", "est", "etc", "ex",
-    "fig", "figs", "i.e", "ibid", "n.b", "no", "nos", "n°", "op", "p", "para", "pp", "ps", "ref",
-    "sec", "viz", "vol", "vols", "vs", // Companies and places.
-    "ave", "bros", "co", "corp", "dept", "inc", "jr", "ltd", "plc", "rd", "sr", "univ",
+    "al", "approx", "art", "c", "ca", "cf", "ch", "chap", "e.g", "ed", "eds", "eq", "esp", "est",
+    "etc", "ex", "fig", "figs", "i.e", "ibid", "n.b", "no", "nos", "n°", "op", "p", "para", "pp",
+    "ps", "pt", "ref", "sec", "ver", "viz", "vol", "vols", "vs", // Companies and places.
+    "apt", "ave", "bldg", "blvd", "bros", "co", "corp", "dept", "inc", "jr", "llc", "ltd", "plc",
+    "rd", "sr", "ste", "univ", // US states as news agencies write them.
+    "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "ky",
+    "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa",
+    "tenn", "tex", "va", "vt", "wash", "wis", "wyo",
     // Units and measures written with a period.
-    "cm", "ft", "hr", "hrs", "km", "lb", "lbs", "min", "mins", "oz", "sq", "yr", "yrs",
+    "cal", "cm", "ft", "hr", "hrs", "km", "lb", "lbs", "min", "mins", "oz", "sq", "yr", "yrs",
     // Months and weekdays.
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon",
     "tue", "tues", "wed", "thu", "thur", "thurs", "fri", // Degrees and times.
@@ -31,27 +35,48 @@ pub const ABBREVIATIONS: &[&str] = &[
 /// Abbreviations that never end a sentence, whatever follows: "e.g. Paris", "cf. Smith".
 const NEVER_FINAL: &[&str] = &["cf", "e.g", "i.e", "viz", "vs"];
 
-/// Words a sentence commonly starts with. After an ambiguous abbreviation ("U.S.", an
-/// initial, "P.M.") a new sentence is only assumed when one of these follows: "in the U.S.
-/// How about you?" splits, "the U.S. Government" does not.
+/// Abbreviations that usually close a list or a measure, so that a capital word after them
+/// more likely starts a sentence: "..., gear, etc. The", "about 35 lb. Others".
+const USUALLY_FINAL: &[&str] = &[
+    "al", "etc", "hr", "hrs", "lb", "lbs", "min", "mins", "oz", "yr", "yrs",
+];
+
+/// Closed-class words (pronouns, determiners, conjunctions, common adverbs and prepositions)
+/// a sentence commonly starts with, lowercase. After an abbreviation ("U.S.", an initial,
+/// "P.M.") they are strong evidence of a new sentence: "in the U.S. How about you?" splits,
+/// "the U.S. Government" does not.
 const SENTENCE_STARTERS: &[&str] = &[
     "a",
     "after",
+    "all",
     "also",
+    "although",
     "an",
     "and",
+    "another",
+    "anyone",
     "as",
     "at",
     "because",
     "before",
     "being",
+    "both",
     "but",
     "by",
+    "despite",
     "did",
     "do",
     "does",
     "during",
     "each",
+    "either",
+    "even",
+    "every",
+    "everybody",
+    "everyone",
+    "few",
+    "finally",
+    "first",
     "for",
     "from",
     "he",
@@ -63,23 +88,38 @@ const SENTENCE_STARTERS: &[&str] = &[
     "i",
     "if",
     "in",
+    "indeed",
+    "instead",
     "it",
     "its",
+    "later",
     "many",
     "meanwhile",
     "millions",
     "more",
     "most",
     "my",
+    "neither",
+    "no",
+    "nobody",
+    "none",
+    "not",
+    "nothing",
     "now",
     "on",
     "once",
     "one",
+    "only",
     "our",
+    "several",
     "she",
     "since",
     "so",
     "some",
+    "somebody",
+    "someone",
+    "still",
+    "such",
     "that",
     "the",
     "their",
@@ -89,24 +129,72 @@ const SENTENCE_STARTERS: &[&str] = &[
     "they",
     "this",
     "those",
+    "though",
     "thus",
     "to",
+    "today",
     "we",
     "what",
     "when",
     "where",
+    "whether",
     "which",
     "while",
     "who",
     "why",
     "with",
+    "yesterday",
     "yet",
     "you",
     "your",
 ];
 
 /// Titles that commonly open a sentence ("Mr. Smith then went to the store.").
-const STARTER_TITLES: &[&str] = &["dr", "mr", "mrs", "ms", "prof"];
+const STARTER_TITLES: &[&str] = &[
+    "capt", "const", "det", "dr", "lt", "mr", "mrs", "ms", "prof", "sgt",
+];
+
+/// Capitalized words that continue a time or a date rather than start a sentence:
+/// "at 8 p.m. Tuesday", "9:39 a.m. EST", "3:22 p.m. Eastern time", "eBay Inc. Wednesday".
+const CONTINUATIONS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "eastern",
+    "pacific",
+    "central",
+    "mountain",
+    "est",
+    "edt",
+    "et",
+    "cst",
+    "cdt",
+    "ct",
+    "mst",
+    "mdt",
+    "pst",
+    "pdt",
+    "pt",
+    "gmt",
+    "utc",
+    "bst",
+    "cet",
+];
 
 /// Prepositions that open a time or place phrase: "At 5 a.m." is not a sentence.
 const OPENING_PREPOSITIONS: &[&str] = &[
@@ -120,11 +208,15 @@ pub(crate) enum Kind {
     Title,
     /// Never sentence-final: "e.g.", "cf.".
     NeverFinal,
-    /// An initial or a dotted acronym ("E.", "U.S.", "a.m."): ends a sentence only before a
-    /// likely sentence starter.
-    Ambiguous,
-    /// Any other known abbreviation ("Co.", "etc.", "p."): the period ends a sentence before a
-    /// capital word, as UAX #29 says, but not before a number.
+    /// One capital letter: "E." of "Jonas E. Smith".
+    Initial,
+    /// A dotted acronym: "U.S.", "Ph.D.".
+    Acronym,
+    /// "a.m." and "p.m.": often the last word of a sentence.
+    Time,
+    /// A list or measure closer: "etc.", "lbs.", "hrs.".
+    UsuallyFinal,
+    /// Any other known abbreviation ("Co.", "Calif.", "p.", "Jan.").
     Plain,
 }
 
@@ -142,13 +234,20 @@ pub fn is_abbreviation(word: &str) -> bool {
 /// `None` when it is an ordinary word.
 pub(crate) fn kind(stem: &str) -> Option<Kind> {
     let lower = stem.to_lowercase();
-    if NEVER_FINAL.contains(&lower.as_str()) {
+    let lower = lower.as_str();
+    if NEVER_FINAL.contains(&lower) {
         Some(Kind::NeverFinal)
-    } else if TITLES.contains(&lower.as_str()) {
+    } else if TITLES.contains(&lower) {
         Some(Kind::Title)
-    } else if is_dotted_acronym(stem) || is_initial(stem) {
-        Some(Kind::Ambiguous)
-    } else if ABBREVIATIONS.contains(&lower.as_str()) {
+    } else if matches!(lower, "a.m" | "p.m") {
+        Some(Kind::Time)
+    } else if is_dotted_acronym(stem) {
+        Some(Kind::Acronym)
+    } else if is_initial(stem) {
+        Some(Kind::Initial)
+    } else if USUALLY_FINAL.contains(&lower) {
+        Some(Kind::UsuallyFinal)
+    } else if ABBREVIATIONS.contains(&lower) {
         Some(Kind::Plain)
     } else {
         None
@@ -172,20 +271,32 @@ fn is_dotted_acronym(stem: &str) -> bool {
         })
 }
 
-/// True when `token` (the first word after a candidate sentence end, as written) is a word
-/// a new sentence commonly starts with. An initial ("A." of "J. A. Smith") is not.
-pub(crate) fn is_sentence_starter(token: &str) -> bool {
+/// The leading letters of `token` (after any opening punctuation), and what follows them.
+fn leading_word(token: &str) -> (&str, &str) {
     let token = token.trim_start_matches(|c: char| !c.is_alphanumeric());
     let end = token
         .find(|c: char| !c.is_alphabetic())
         .unwrap_or(token.len());
-    let (word, rest) = token.split_at(end);
+    token.split_at(end)
+}
+
+/// True when `token` (the first word after a candidate sentence end, as written) is a word
+/// a new sentence commonly starts with. An initial ("A." of "J. A. Smith") is not.
+pub(crate) fn is_sentence_starter(token: &str) -> bool {
+    let (word, rest) = leading_word(token);
     let lower = word.to_lowercase();
     if rest.starts_with('.') {
         return STARTER_TITLES.contains(&lower.as_str());
     }
     word.chars().next().is_some_and(char::is_uppercase)
         && SENTENCE_STARTERS.contains(&lower.as_str())
+}
+
+/// True when `token` continues a time or a date: a weekday, a month, a time zone.
+pub(crate) fn is_continuation(token: &str) -> bool {
+    let (word, _) = leading_word(token);
+    word.chars().next().is_some_and(char::is_uppercase)
+        && CONTINUATIONS.contains(&word.to_lowercase().as_str())
 }
 
 /// True when `text` is only a short opening phrase such as "At 5 a.m.": a preposition and at
@@ -210,8 +321,11 @@ mod tests {
         assert!(!is_abbreviation("cat."));
         assert!(!is_abbreviation("E."), "initials are not abbreviations");
         assert_eq!(kind("Mr"), Some(Kind::Title));
-        assert_eq!(kind("U.S"), Some(Kind::Ambiguous));
-        assert_eq!(kind("E"), Some(Kind::Ambiguous));
+        assert_eq!(kind("U.S"), Some(Kind::Acronym));
+        assert_eq!(kind("E"), Some(Kind::Initial));
+        assert_eq!(kind("p.m"), Some(Kind::Time));
+        assert_eq!(kind("lbs"), Some(Kind::UsuallyFinal));
+        assert_eq!(kind("Calif"), Some(Kind::Plain));
         assert_eq!(kind("e.g"), Some(Kind::NeverFinal));
         assert_eq!(kind("Co"), Some(Kind::Plain));
         assert_eq!(kind("house"), None);

@@ -177,6 +177,23 @@ mod tests {
     }
 
     #[test]
+    fn a_run_counts_up_by_one_in_one_style_from_a_marker_that_opens_it() {
+        // Starts at 2, skips a number, changes style or closer: no list.
+        assert_eq!(markers("Intro: 2. Two 3. Three"), [""]);
+        assert_eq!(markers("Steps: 1. One 5. Five"), [""]);
+        assert_eq!(markers("Steps: 1. One b. Two"), [""]);
+        assert_eq!(markers("Steps: 1. One 2) Two"), [""]);
+        // A marker needs a space after it and a space (or the start) before it.
+        assert_eq!(markers("Steps: 1.One 2.Two"), [""]);
+        assert_eq!(markers("Steps:1. One 2. Two"), [""]);
+    }
+
+    #[test]
+    fn a_number_after_a_bullet_belongs_to_that_bullet() {
+        assert_eq!(markers("1. Mix • 2. Bake"), ["", "• 2."]);
+    }
+
+    #[test]
     fn prose_numbers_are_not_lists() {
         assert_eq!(markers("I counted 1. Then 2. Then 3."), [""]);
         assert_eq!(markers("Chapter 2. Then 3. Done."), [""]);

@@ -124,6 +124,16 @@ mod tests {
     }
 
     #[test]
+    fn a_window_that_ends_mid_word_cuts_at_the_last_space() {
+        let sentence = "word ".repeat(250);
+        let pieces = check(&sentence, 402);
+        assert!(
+            pieces.iter().all(|p| p.split(' ').all(|w| w == "word")),
+            "{pieces:?}"
+        );
+    }
+
+    #[test]
     fn one_giant_token_is_cut_hard() {
         let sentence = "x".repeat(1000);
         let pieces = check(&sentence, MAX);
@@ -138,6 +148,33 @@ mod tests {
         assert_eq!(pieces.concat(), sentence);
         let words = "café 한국어 ".repeat(100);
         check(&words, 37);
+    }
+
+    #[test]
+    fn punctuation_in_the_first_half_is_not_a_cut() {
+        let sentence = format!("{}, {}", "a ".repeat(10), "b ".repeat(60));
+        let pieces = check(&sentence, 100);
+        assert!(!pieces[0].ends_with(','), "{pieces:?}");
+    }
+
+    #[test]
+    fn clause_marks_count_only_where_a_reader_would_pause() {
+        // An unspaced em dash is a break; unspaced semicolons, colons and en dashes are not.
+        let dash = format!("{}—{}", "w ".repeat(35), "z ".repeat(40));
+        assert!(check(&dash, 100)[0].ends_with('—'));
+        for mark in [";", ":", "–"] {
+            let glued = format!("{}x{mark}y {}", "w ".repeat(35), "z ".repeat(40));
+            let pieces = check(&glued, 100);
+            assert!(!pieces[0].ends_with(mark), "{mark}: {pieces:?}");
+        }
+        for (mark, strength) in [(";", 4), (":", 3), ("–", 2)] {
+            assert_eq!(strength_of(mark, true), strength, "{mark}");
+            assert_eq!(strength_of(mark, false), 0, "{mark}");
+        }
+    }
+
+    fn strength_of(mark: &str, spaced: bool) -> u8 {
+        mark.chars().next().map_or(0, |c| strength(c, spaced))
     }
 
     #[test]
