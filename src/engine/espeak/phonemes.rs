@@ -1,4 +1,5 @@
-//! Text to IPA phonemes, clause by clause, for engines that speak phonemes (Piper).
+//! Text to IPA phonemes, clause by clause, for engines that speak phonemes (Piper); and words
+//! to espeak-ng's own phoneme mnemonics, for `narrate check`.
 //!
 //! `espeak_TextToPhonemes` returns one clause per call and moves the text pointer past it.
 //! Piper also needs the punctuation that ended each clause (`, : ;` and `. ! ?`), which
@@ -38,7 +39,8 @@ pub fn text_to_phonemes(text: &str, voice: &str) -> Result<Vec<Clause>, EngineEr
     #[cfg(unix)]
     {
         let bytes = super::isolate::run_forked(voice, |loaded| {
-            let result = phonemize_here(loaded, text, voice).map_err(|e| e.to_string());
+            let result =
+                phonemize_here(loaded, text, voice, sys::PHONEMES_IPA).map_err(|e| e.to_string());
             serde_json::to_vec(&result).unwrap_or_default()
         })?;
         let reply: Result<Vec<Clause>, String> = serde_json::from_slice(&bytes)
@@ -58,8 +60,54 @@ pub fn text_to_phonemes(text: &str, voice: &str) -> Result<Vec<Clause>, EngineEr
     }
 }
 
-/// Phonemizes in this process. Call with the espeak lock held (or in a worker).
-fn phonemize_here(loaded: &Loaded, text: &str, voice: &str) -> Result<Vec<Clause>, EngineError> {
+/// The phoneme mnemonics of each of `words`, each spoken alone with voice `voice`, as
+/// `espeak-ng -v VOICE -q -x WORD` prints them (stress marks kept, clauses joined by a
+/// space). One worker phonemizes them all, so a few hundred words cost one fork.
+pub fn word_mnemonics(words: &[&str], voice: &str) -> Result<Vec<String>, EngineError> {
+    for word in words {
+        c_text(word)?;
+    }
+    let each = |loaded: &Loaded| -> Result<Vec<String>, EngineError> {
+        words
+            .iter()
+            .map(|word| {
+                let clauses = phonemize_here(loaded, word, voice, sys::PHONEMES_MNEMONICS)?;
+                let parts: Vec<&str> = clauses.iter().map(|c| c.phonemes.trim()).collect();
+                Ok(parts.join(" "))
+            })
+            .collect()
+    };
+    #[cfg(unix)]
+    {
+        let bytes = super::isolate::run_forked(voice, |loaded| {
+            let result = each(loaded).map_err(|e| e.to_string());
+            serde_json::to_vec(&result).unwrap_or_default()
+        })?;
+        let reply: Result<Vec<String>, String> = serde_json::from_slice(&bytes)
+            .map_err(|_| failed("the espeak-ng worker sent a malformed phoneme reply"))?;
+        reply.map_err(failed)
+    }
+    #[cfg(not(unix))]
+    {
+        super::with_engine(|loaded| {
+            loaded.check_voice(voice)?;
+            let result = each(loaded);
+            // Back to the voice the parent keeps loaded (see `Loaded::init`).
+            // SAFETY: initialized, lock held; a NUL-terminated literal.
+            unsafe { (loaded.api.set_voice_by_name)(c"en-us".as_ptr()) };
+            result
+        })
+    }
+}
+
+/// Phonemizes in this process, in phoneme `mode` (`sys::PHONEMES_*`). Call with the espeak
+/// lock held (or in a worker).
+fn phonemize_here(
+    loaded: &Loaded,
+    text: &str,
+    voice: &str,
+    mode: std::ffi::c_int,
+) -> Result<Vec<Clause>, EngineError> {
     let voice = VoiceId(voice.to_owned());
     loaded.prepare(&SynthRequest {
         text,
@@ -78,11 +126,7 @@ fn phonemize_here(loaded: &Loaded, text: &str, voice: &str) -> Result<Vec<Clause
         // forward within that string or sets it to null at the end. The returned buffer is
         // espeak-ng's own, valid until the next call, and copied out at once.
         let phonemes = unsafe {
-            let ptr = (loaded.api.text_to_phonemes)(
-                &mut cursor,
-                sys::CHARS_UTF8 as i32,
-                sys::PHONEMES_IPA,
-            );
+            let ptr = (loaded.api.text_to_phonemes)(&mut cursor, sys::CHARS_UTF8 as i32, mode);
             if ptr.is_null() {
                 String::new()
             } else {
@@ -158,5 +202,20 @@ mod tests {
             "{clauses:?}"
         );
         assert!(clauses[0].phonemes.contains("həl"), "{clauses:?}");
+    }
+
+    #[test]
+    fn word_mnemonics_are_what_espeak_ng_x_prints() {
+        let words = ["bottle", "Pyongyang", "Jae-in", "U.S."];
+        let got = word_mnemonics(&words, "en-us")
+            .expect("libespeak-ng is installed on development machines");
+        for (word, mnemonics) in words.iter().zip(&got) {
+            let cli = std::process::Command::new("espeak-ng")
+                .args(["-v", "en-us", "-q", "-x", word])
+                .output()
+                .expect("the espeak-ng CLI is installed on development machines");
+            let printed = String::from_utf8_lossy(&cli.stdout);
+            assert_eq!(mnemonics, printed.trim(), "{word}");
+        }
     }
 }
