@@ -15,6 +15,8 @@
 //! `isolate`), so on Unix it runs in a forked worker like synthesis; the cost, a fork and a
 //! voice selection, is small beside a neural model's run.
 
+use std::ffi::c_int;
+
 use serde::{Deserialize, Serialize};
 
 use super::{c_text, failed, sys, Loaded};
@@ -60,20 +62,24 @@ pub fn text_to_phonemes(text: &str, voice: &str) -> Result<Vec<Clause>, EngineEr
     }
 }
 
-/// The phoneme mnemonics of each of `words`, each spoken alone with voice `voice`, as
-/// `espeak-ng -v VOICE -q -x WORD` prints them (stress marks kept, clauses joined by a
-/// space). One worker phonemizes them all, so a few hundred words cost one fork.
-pub fn word_mnemonics(words: &[&str], voice: &str) -> Result<Vec<String>, EngineError> {
+/// The phoneme mnemonics of each of `words`, each spoken alone with voice `voice`: one
+/// list per word, one item per phoneme as `espeak-ng -v VOICE -q -x --sep=SEP WORD` splits
+/// them (a stress mark stays on the vowel it precedes), and `" "` between the words the
+/// engine read (`Jae-in`, `U.S.` may be read as more than one). Concatenated, a list is what
+/// `espeak-ng -x` prints. The separators matter: espeak-ng's names are one to three
+/// characters and run together ambiguously (`aU@L` is `aU @L` in "vowel", not `aU@ L`).
+/// One worker phonemizes them all, so a few hundred words cost one fork.
+pub fn word_mnemonics(words: &[&str], voice: &str) -> Result<Vec<Vec<String>>, EngineError> {
     for word in words {
         c_text(word)?;
     }
-    let each = |loaded: &Loaded| -> Result<Vec<String>, EngineError> {
+    let mode = sys::PHONEMES_MNEMONICS | ((MNEMONIC_SEPARATOR as c_int) << 8);
+    let each = |loaded: &Loaded| -> Result<Vec<Vec<String>>, EngineError> {
         words
             .iter()
             .map(|word| {
-                let clauses = phonemize_here(loaded, word, voice, sys::PHONEMES_MNEMONICS)?;
-                let parts: Vec<&str> = clauses.iter().map(|c| c.phonemes.trim()).collect();
-                Ok(parts.join(" "))
+                let clauses = phonemize_here(loaded, word, voice, mode)?;
+                Ok(split_mnemonics(clauses.iter().map(|c| c.phonemes.as_str())))
             })
             .collect()
     };
@@ -83,7 +89,7 @@ pub fn word_mnemonics(words: &[&str], voice: &str) -> Result<Vec<String>, Engine
             let result = each(loaded).map_err(|e| e.to_string());
             serde_json::to_vec(&result).unwrap_or_default()
         })?;
-        let reply: Result<Vec<String>, String> = serde_json::from_slice(&bytes)
+        let reply: Result<Vec<Vec<String>>, String> = serde_json::from_slice(&bytes)
             .map_err(|_| failed("the espeak-ng worker sent a malformed phoneme reply"))?;
         reply.map_err(failed)
     }
@@ -100,13 +106,32 @@ pub fn word_mnemonics(words: &[&str], voice: &str) -> Result<Vec<String>, Engine
     }
 }
 
+/// Between two phoneme names in [`word_mnemonics`]' requests: a character no name uses.
+const MNEMONIC_SEPARATOR: char = '\u{b7}';
+
+/// Clauses' separated mnemonics as one list of names, `" "` between words.
+fn split_mnemonics<'a>(clauses: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut names = Vec::new();
+    for word in clauses.flat_map(str::split_whitespace) {
+        if !names.is_empty() {
+            names.push(" ".to_owned());
+        }
+        names.extend(
+            word.split(MNEMONIC_SEPARATOR)
+                .filter(|name| !name.is_empty())
+                .map(str::to_owned),
+        );
+    }
+    names
+}
+
 /// Phonemizes in this process, in phoneme `mode` (`sys::PHONEMES_*`). Call with the espeak
 /// lock held (or in a worker).
 fn phonemize_here(
     loaded: &Loaded,
     text: &str,
     voice: &str,
-    mode: std::ffi::c_int,
+    mode: c_int,
 ) -> Result<Vec<Clause>, EngineError> {
     let voice = VoiceId(voice.to_owned());
     loaded.prepare(&SynthRequest {
@@ -209,13 +234,24 @@ mod tests {
         let words = ["bottle", "Pyongyang", "Jae-in", "U.S."];
         let got = word_mnemonics(&words, "en-us")
             .expect("libespeak-ng is installed on development machines");
-        for (word, mnemonics) in words.iter().zip(&got) {
+        for (word, names) in words.iter().zip(&got) {
             let cli = std::process::Command::new("espeak-ng")
                 .args(["-v", "en-us", "-q", "-x", word])
                 .output()
                 .expect("the espeak-ng CLI is installed on development machines");
             let printed = String::from_utf8_lossy(&cli.stdout);
-            assert_eq!(mnemonics, printed.trim(), "{word}");
+            assert_eq!(names.concat(), printed.trim(), "{word}");
         }
+        assert_eq!(got[0], ["b", "'0", "t#", "@L"]);
+    }
+
+    #[test]
+    fn separated_mnemonics_split_into_names_and_words() {
+        let names =
+            split_mnemonics(["v\u{b7}'aU\u{b7}@L w\u{b7}'3:", "k\u{b7}'0\u{b7}m"].into_iter());
+        assert_eq!(
+            names,
+            ["v", "'aU", "@L", " ", "w", "'3:", " ", "k", "'0", "m"]
+        );
     }
 }
