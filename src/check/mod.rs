@@ -28,6 +28,8 @@ use serde::Serialize;
 use crate::engine::EngineError;
 use crate::render::script::Paragraph;
 use crate::text::normalize::{self, Lexicon};
+/// Unpacks the embedded dictionary now instead of at the first check (for benchmarks).
+pub use dict::warm_up;
 pub use entries::{LexiconEntries, UnusedEntry};
 use scan::Candidate;
 

@@ -75,10 +75,12 @@ pub fn word_mnemonics(words: &[&str], voice: &str) -> Result<Vec<Vec<String>>, E
     }
     let mode = sys::PHONEMES_MNEMONICS | ((MNEMONIC_SEPARATOR as c_int) << 8);
     let each = |loaded: &Loaded| -> Result<Vec<Vec<String>>, EngineError> {
+        // The voice once: selecting it costs more than phonemizing a word.
+        select_voice(loaded, voice)?;
         words
             .iter()
             .map(|word| {
-                let clauses = phonemize_here(loaded, word, voice, mode)?;
+                let clauses = clauses_here(loaded, word, mode)?;
                 Ok(split_mnemonics(clauses.iter().map(|c| c.phonemes.as_str())))
             })
             .collect()
@@ -133,13 +135,23 @@ fn phonemize_here(
     voice: &str,
     mode: c_int,
 ) -> Result<Vec<Clause>, EngineError> {
+    select_voice(loaded, voice)?;
+    clauses_here(loaded, text, mode)
+}
+
+/// Selects `voice` (and resets the parameters) for the phonemizing calls that follow.
+fn select_voice(loaded: &Loaded, voice: &str) -> Result<(), EngineError> {
     let voice = VoiceId(voice.to_owned());
     loaded.prepare(&SynthRequest {
-        text,
+        text: "",
         voice: &voice,
         rate: Rate(175),
         pitch: Pitch(50),
-    })?;
+    })
+}
+
+/// The clauses of `text` with the voice already selected (see [`phonemize_here`]).
+fn clauses_here(loaded: &Loaded, text: &str, mode: c_int) -> Result<Vec<Clause>, EngineError> {
     let c = c_text(text)?;
     let base = c.as_ptr() as usize;
     let mut cursor: *const std::ffi::c_void = c.as_ptr().cast();
