@@ -37,10 +37,10 @@ pub fn warm_up() {
     let _ = text();
 }
 
-/// Every pronunciation the dictionary gives `word` (case-insensitive), in its order, each as
-/// ARPAbet phones (`["P", "Y", "AO1", "NG"]`). Empty when the word is not in it.
+/// Every pronunciation the dictionary gives `word` (case-insensitive, `’` as `'`), in its
+/// order, each as ARPAbet phones (`["P", "Y", "AO1", "NG"]`). Empty when it is not in it.
 pub fn lookup(word: &str) -> Vec<Vec<&'static str>> {
-    lookup_in(text(), &word.to_lowercase())
+    lookup_in(text(), &word.to_lowercase().replace('’', "'"))
 }
 
 fn lookup_in<'t>(text: &'t str, word: &str) -> Vec<Vec<&'t str>> {
@@ -113,6 +113,12 @@ mod tests {
             ]
         );
         assert_eq!(lookup("bottle"), [vec!["B", "AA1", "T", "AH0", "L"]]);
+    }
+
+    #[test]
+    fn curly_apostrophes_are_looked_up_as_straight_ones() {
+        assert!(!lookup("don’t").is_empty());
+        assert_eq!(lookup("Don’t"), lookup("don't"));
     }
 
     #[test]

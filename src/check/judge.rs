@@ -49,97 +49,76 @@ pub fn judge<'a>(candidate: &Candidate, said: &dyn Fn(&str) -> &'a [String]) -> 
             word,
             rewritten_chunk,
             first,
-        } => {
-            let head = headword(word);
-            let (subject, kind, dictionary) = word_verdict(head, *first, said)?;
-            let phonemes = said(subject).concat();
-            let entry = match (rewritten_chunk, &dictionary) {
-                (Some(chunk), _) => chunk_entry(chunk),
-                (None, Some(phones)) => phonemes_entry(subject, &phonemes, phones),
-                (None, None) => say_entry(
-                    subject,
-                    &phonemes,
-                    "not in the dictionary; respell it",
-                    subject,
-                    false,
-                ),
-            };
-            Some(Finding {
-                word: subject.to_owned(),
-                kind,
-                phonemes,
-                note: dictionary.map(|p| format!("dictionary: {}", p.join(" "))),
-                entry,
-            })
+        } => judge_word(word, rewritten_chunk.as_deref(), *first, said),
+        Candidate::Acronym { word, spelled } => Some(judge_acronym(word, spelled, said)),
+        Candidate::Number(chunk) => Some(left_as_written(chunk, Kind::Number, said)),
+        Candidate::Symbol(chunk) => Some(left_as_written(chunk, Kind::Symbol, said)),
+    }
+}
+
+fn judge_word<'a>(
+    word: &str,
+    rewritten_chunk: Option<&str>,
+    first: bool,
+    said: &dyn Fn(&str) -> &'a [String],
+) -> Option<Finding> {
+    let head = headword(word);
+    let (subject, kind, dictionary) = word_verdict(head, first, said)?;
+    let phonemes = said(subject).concat();
+    let entry = match (rewritten_chunk, &dictionary) {
+        (Some(chunk), _) => chunk_entry(chunk),
+        (None, Some(phones)) => phonemes_entry(subject, &phonemes, phones),
+        (None, None) => {
+            let why = "not in the dictionary; respell it";
+            say_entry(subject, &phonemes, why, subject, false)
         }
-        Candidate::Acronym { word, spelled } => {
-            let names = said(word);
-            let spells = unstressed(names) == unstressed(said(spelled));
-            let phonemes = names.concat();
-            let (note, entry) = if spells {
-                let as_word: String = word
-                    .chars()
-                    .enumerate()
-                    .flat_map(|(i, c)| {
-                        let lower: Vec<char> = if i == 0 {
-                            vec![c]
-                        } else {
-                            c.to_lowercase().collect()
-                        };
-                        lower
-                    })
-                    .collect();
-                (
-                    "spelled letter by letter",
-                    say_entry(
-                        word,
-                        &phonemes,
-                        "spelled; to read it as a word",
-                        &as_word,
-                        true,
-                    ),
-                )
-            } else {
-                (
-                    "read as a word",
-                    say_entry(
-                        word,
-                        &phonemes,
-                        "read as a word; to spell it",
-                        spelled,
-                        true,
-                    ),
-                )
-            };
-            Some(Finding {
-                word: word.clone(),
-                kind: Kind::Acronym,
-                phonemes,
-                note: Some(note.to_owned()),
-                entry,
-            })
-        }
-        Candidate::Number(chunk) | Candidate::Symbol(chunk) => {
-            let kind = match candidate {
-                Candidate::Number(_) => Kind::Number,
-                _ => Kind::Symbol,
-            };
-            let phonemes = said(chunk).concat();
-            let entry = say_entry(
-                chunk,
-                &phonemes,
-                "no rule rewrote it; write it out",
-                chunk,
-                false,
-            );
-            Some(Finding {
-                word: chunk.clone(),
-                kind,
-                phonemes,
-                note: None,
-                entry,
-            })
-        }
+    };
+    Some(Finding {
+        word: subject.to_owned(),
+        kind,
+        phonemes,
+        note: dictionary.map(|p| format!("dictionary: {}", p.join(" "))),
+        entry,
+    })
+}
+
+/// An acronym, spelled by the engine or read as a word; the entry does the other.
+fn judge_acronym<'a>(word: &str, spelled: &str, said: &dyn Fn(&str) -> &'a [String]) -> Finding {
+    let names = said(word);
+    let phonemes = names.concat();
+    let (note, entry) = if unstressed(names) == unstressed(said(spelled)) {
+        // `Nato`: a capital and lower case, which espeak-ng reads as a word.
+        let mut as_word: String = word.chars().take(1).collect();
+        as_word.extend(word.chars().skip(1).flat_map(char::to_lowercase));
+        let why = "spelled; to read it as a word";
+        let entry = say_entry(word, &phonemes, why, &as_word, true);
+        ("spelled letter by letter", entry)
+    } else {
+        let why = "read as a word; to spell it";
+        (
+            "read as a word",
+            say_entry(word, &phonemes, why, spelled, true),
+        )
+    };
+    Finding {
+        word: word.to_owned(),
+        kind: Kind::Acronym,
+        phonemes,
+        note: Some(note.to_owned()),
+        entry,
+    }
+}
+
+/// A number or symbol no rule rewrote.
+fn left_as_written<'a>(chunk: &str, kind: Kind, said: &dyn Fn(&str) -> &'a [String]) -> Finding {
+    let phonemes = said(chunk).concat();
+    let why = "no rule rewrote it; write it out";
+    Finding {
+        word: chunk.to_owned(),
+        kind,
+        entry: say_entry(chunk, &phonemes, why, chunk, false),
+        phonemes,
+        note: None,
     }
 }
 
