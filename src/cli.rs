@@ -16,6 +16,7 @@ Examples:
   narrate plan                     what a run would synthesize, keep or remove
   narrate watch my-essay.md        re-narrate on every save of the script or lexicon
   narrate text --json              what will be spoken, sentence by sentence
+  narrate check                    words the engine may read wrong, with lexicon entries
   narrate voices                   the engine's voices
   narrate speak --paragraph 3      hear paragraph 3 now (a build with --features live)
   narrate completions bash > /etc/bash_completion.d/narrate
@@ -43,6 +44,10 @@ pub enum Command {
     Watch(RenderArgs),
     /// Print paragraphs, sentences and the text sent to the engine.
     Text(TextArgs),
+    /// List, per paragraph, the words the engine is likely to read wrong (names, words it
+    /// says otherwise than a pronouncing dictionary, acronyms, numbers and symbols no rule
+    /// rewrote), with lexicon entries to paste, and the lexicon entries that match nothing.
+    Check(CheckArgs),
     /// List the speech engine's voices.
     Voices(VoicesArgs),
     /// Read the script aloud now through the system's speech service, sentence by sentence
@@ -171,6 +176,17 @@ pub struct TextArgs {
 
     #[command(flatten)]
     pub verbosity: Verbosity,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub script: ScriptArgs,
+
+    /// Print JSON: {"voice":…,"paragraphs":[{"index":2,"findings":[{"word":…,"kind":…,
+    /// "phonemes":…,"entry":…}]}],"unused_entries":[…],"summary":{…}}.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::cli::{Cli, Command, RenderArgs, SpeakArgs, TextArgs, Verbosity, VoicesArgs};
+use crate::cli::{CheckArgs, Cli, Command, RenderArgs, SpeakArgs, TextArgs, Verbosity, VoicesArgs};
 use crate::config::{self, ScriptSettings, Settings};
 use crate::engine::{self, EngineKind};
 use crate::error::{Error, InputError, Result};
@@ -22,6 +22,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Plan(args)) => plan(&args),
         Some(Command::Watch(args)) => crate::watch::watch(&args),
         Some(Command::Text(args)) => text(&args),
+        Some(Command::Check(args)) => check(&args),
         Some(Command::Voices(args)) => voices(&args),
         Some(Command::Speak(args)) => speak(&args),
         Some(Command::Completions { shell }) => {
@@ -355,6 +356,62 @@ fn text(args: &TextArgs) -> Result<()> {
             }
         }
     }
+    Ok(())
+}
+
+/// `narrate check`: the words espeak-ng may read wrong (see [`crate::check`]), always with
+/// espeak-ng (Piper speaks its phonemes too): the configured voice, or en-us.
+fn check(args: &CheckArgs) -> Result<()> {
+    let (settings, _, _) = config::script_settings(&args.script)?;
+    let doc = load_script(&settings, Report::Normal)?;
+    let lexicon = load_lexicon(&settings)?;
+    let entries = crate::check::LexiconEntries::read(settings.lexicon.as_deref())?;
+    let voice = match settings.voice.engine {
+        EngineKind::Espeak => settings.voice.voice.0.as_str(),
+        _ => "en-us",
+    };
+    let paragraphs = crate::render::script::prepare(&doc, &lexicon);
+    let report = crate::check::check(&paragraphs, &entries, voice)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let json = serde_json::to_string_pretty(&report).map_err(|e| Error::Other(e.into()))?;
+        let _ = writeln!(out, "{json}");
+        return Ok(());
+    }
+    for p in &report.paragraphs {
+        let _ = writeln!(out, "{:>3}. {}  [line {}]", p.index, p.title, p.line);
+        for f in &p.findings {
+            let note = f
+                .note
+                .as_deref()
+                .map(|n| format!("  ({n})"))
+                .unwrap_or_default();
+            let (word, kind) = (&f.word, f.kind.label());
+            let _ = writeln!(out, "     {word:<16} {kind:<10} {}{note}", f.phonemes);
+        }
+    }
+    let entries = report.entries();
+    if !entries.is_empty() {
+        let beside = || settings.script.dir().join(config::LEXICON_FILE);
+        let target = settings.lexicon.clone().unwrap_or_else(beside);
+        let _ = writeln!(
+            out,
+            "\nEntries to paste into {} and edit:",
+            target.display()
+        );
+        for entry in entries {
+            let _ = write!(out, "\n{entry}");
+        }
+    }
+    for u in &report.unused_entries {
+        let (path, text) = (u.path.display(), &u.text);
+        let _ = writeln!(
+            out,
+            "\n{path}:{}: {text:?} matches nothing in the script",
+            u.line
+        );
+    }
+    let _ = writeln!(out, "\n{}", report.summary.line(&report.voice));
     Ok(())
 }
 

@@ -3,9 +3,11 @@
 //! The pipeline: [`text`] parses the script into paragraphs and sentences and rewrites them
 //! into speakable text; an [`engine`] speaks each sentence; [`audio`] joins sentences into
 //! one WAV per paragraph; [`output`] formats chapter listings and transcripts; [`render`]
-//! plans and runs the whole thing, incrementally. [`run`] is the command-line entry point.
+//! plans and runs the whole thing, incrementally. [`check`] lists the words the engine is
+//! likely to read wrong, before any audio is made. [`run`] is the command-line entry point.
 
 pub mod audio;
+pub mod check;
 pub mod checkpoint;
 pub mod cli;
 pub mod commands;

@@ -35,7 +35,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::{Engine, EngineError, EngineKind, Speech, SynthRequest, VoiceInfo};
 use collect::Collector;
-pub use phonemes::{text_to_phonemes, Clause};
+pub use phonemes::{text_to_phonemes, word_mnemonics, Clause};
 use voices::VoiceTable;
 
 /// How to install the library, per platform, for the `Missing` error.

@@ -39,6 +39,8 @@ pub const PHONEMES: c_uint = 0x100;
 
 /// `espeak_TextToPhonemes` phoneme mode: IPA as UTF-8 (bit 1), no separator.
 pub const PHONEMES_IPA: c_int = 0x02;
+/// `espeak_TextToPhonemes` phoneme mode: espeak-ng's ASCII mnemonics (what `-x` prints).
+pub const PHONEMES_MNEMONICS: c_int = 0x00;
 
 /// `espeak_PARAMETER` values.
 pub const PARAM_RATE: c_int = 1;
