@@ -321,7 +321,7 @@ mod tests {
     fn whole(len: u64, from: u32, to: u32) -> bool {
         let frame = u64::from(Mpeg::of(to).expect("an episode rate").frame_len());
         let scaled = len * u64::from(to);
-        scaled % u64::from(from) == 0 && (scaled / u64::from(from)) % frame == 0
+        scaled.is_multiple_of(u64::from(from)) && (scaled / u64::from(from)).is_multiple_of(frame)
     }
 
     #[test]
@@ -386,7 +386,7 @@ mod tests {
         for delay in 0..3_000 {
             for frame in [576, 1_152] {
                 let p = pre_roll(delay, frame);
-                assert!(p < frame && (p + delay + DECODER_DELAY) % frame == 0);
+                assert!(p < frame && (p + delay + DECODER_DELAY).is_multiple_of(frame));
             }
         }
     }
