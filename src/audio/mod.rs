@@ -7,6 +7,7 @@ pub mod loudness;
 pub mod mp3;
 pub mod resample;
 pub mod wav;
+pub mod wav64;
 
 use std::time::Duration;
 

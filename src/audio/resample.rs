@@ -5,6 +5,11 @@
 //! images above the source's Nyquist frequency) rather than a hand-rolled interpolator. The
 //! resampler's delay is trimmed and the length fixed to `round(len * to / from)`, so a time
 //! in the source is the same time in the result: chapter marks stay exact.
+//!
+//! [`Stream`] does it piece by piece, so that a paragraph of hours needs memory for one
+//! chunk only. It feeds rubato fixed chunks whatever the pieces it is given, so the output
+//! is the same, bit for bit, however the caller cuts the input, and the same as
+//! [`resample`]'s on the whole buffer.
 
 use rubato::audioadapter_buffers::direct::InterleavedSlice;
 use rubato::{Fft, FixedSync, Resampler};
@@ -58,31 +63,140 @@ pub fn resampled_len(len: usize, from: u32, to: u32) -> usize {
 
 /// Convert mono `samples` from `from` Hz to `to` Hz. Equal rates return a copy.
 pub fn resample(samples: &[f32], from: u32, to: u32) -> Result<Vec<f32>, Error> {
-    if from == 0 || to == 0 {
-        return Err(Error::ZeroRate { from, to });
-    }
-    if from == to || samples.is_empty() {
-        return Ok(samples.to_vec());
-    }
-    let failed = |message: String| Error::Resampler { from, to, message };
-    let mut resampler = Fft::<f32>::new(
-        from as usize,
-        to as usize,
-        chunk_size(from, to),
-        1,
-        FixedSync::Both,
-    )
-    .map_err(|e| failed(e.to_string()))?;
-    let input =
-        InterleavedSlice::new(samples, 1, samples.len()).map_err(|e| failed(e.to_string()))?;
-    let output = resampler
-        .process_all(&input, samples.len(), None)
-        .map_err(|e| failed(e.to_string()))?;
-    let mut output = output.take_data();
-    // process_all trims the start-up delay; the tail may be a sample longer or shorter than
-    // the exact length, and that sample is filter ring-out or silence.
-    output.resize(resampled_len(samples.len(), from, to), 0.0);
+    let mut stream = Stream::new(from, to)?;
+    let mut output = Vec::with_capacity(resampled_len(samples.len(), from, to));
+    stream.push(samples, &mut output)?;
+    stream.finish(&mut output)?;
     Ok(output)
+}
+
+/// A resampler fed piece by piece; see the module docs. Output arrives a chunk behind the
+/// input, and [`Stream::finish`] gives the rest: [`resampled_len`] samples in all.
+pub struct Stream {
+    from: u32,
+    to: u32,
+    /// `None` when the rates are equal: samples pass through.
+    fft: Option<Fft<f32>>,
+    /// Input waiting for a whole chunk.
+    pending: Vec<f32>,
+    /// One chunk of output.
+    scratch: Vec<f32>,
+    /// Output samples of start-up delay still to drop.
+    delay: usize,
+    /// Input samples pushed, and output samples given.
+    taken: u64,
+    given: u64,
+}
+
+impl std::fmt::Debug for Stream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("resample::Stream")
+            .field("from", &self.from)
+            .field("to", &self.to)
+            .field("taken", &self.taken)
+            .field("given", &self.given)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Stream {
+    pub fn new(from: u32, to: u32) -> Result<Stream, Error> {
+        if from == 0 || to == 0 {
+            return Err(Error::ZeroRate { from, to });
+        }
+        let fft = if from == to {
+            None
+        } else {
+            let fft = Fft::<f32>::new(
+                from as usize,
+                to as usize,
+                chunk_size(from, to),
+                1,
+                FixedSync::Both,
+            )
+            .map_err(|e| Error::Resampler {
+                from,
+                to,
+                message: e.to_string(),
+            })?;
+            Some(fft)
+        };
+        let (chunk_in, chunk_out, delay) = fft.as_ref().map_or((0, 0, 0), |f| {
+            (
+                f.input_frames_next(),
+                f.output_frames_next(),
+                f.output_delay(),
+            )
+        });
+        Ok(Stream {
+            from,
+            to,
+            fft,
+            pending: Vec::with_capacity(chunk_in),
+            scratch: vec![0.0; chunk_out],
+            delay,
+            taken: 0,
+            given: 0,
+        })
+    }
+
+    /// Resamples `samples`, appending what is ready to `out`.
+    pub fn push(&mut self, samples: &[f32], out: &mut Vec<f32>) -> Result<(), Error> {
+        self.taken += samples.len() as u64;
+        let Some(chunk) = self.fft.as_ref().map(|f| f.input_frames_next()) else {
+            out.extend_from_slice(samples);
+            self.given += samples.len() as u64;
+            return Ok(());
+        };
+        let mut rest = samples;
+        while !rest.is_empty() {
+            let take = (chunk - self.pending.len()).min(rest.len());
+            self.pending.extend_from_slice(&rest[..take]);
+            rest = &rest[take..];
+            if self.pending.len() == chunk {
+                self.process(out, usize::MAX)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Resamples what is left, and returns the length of the whole output:
+    /// [`resampled_len`] of the input's.
+    pub fn finish(mut self, out: &mut Vec<f32>) -> Result<u64, Error> {
+        let total = resampled_len(self.taken as usize, self.from, self.to) as u64;
+        if let Some(chunk) = self.fft.as_ref().map(|f| f.input_frames_next()) {
+            // The end of the input and then silence, until the delayed output is all out.
+            while self.given < total {
+                self.pending.resize(chunk, 0.0);
+                self.process(out, (total - self.given) as usize)?;
+            }
+        }
+        Ok(total)
+    }
+
+    /// Resamples the pending chunk and appends at most `limit` samples of it after the
+    /// start-up delay.
+    fn process(&mut self, out: &mut Vec<f32>, limit: usize) -> Result<(), Error> {
+        let (from, to) = (self.from, self.to);
+        let failed = |message: String| Error::Resampler { from, to, message };
+        let fft = self.fft.as_mut().expect("only called when resampling");
+        let input = InterleavedSlice::new(&self.pending[..], 1, self.pending.len())
+            .map_err(|e| failed(e.to_string()))?;
+        let frames = self.scratch.len();
+        let mut output = InterleavedSlice::new_mut(&mut self.scratch[..], 1, frames)
+            .map_err(|e| failed(e.to_string()))?;
+        let (_, produced) = fft
+            .process_into_buffer(&input, &mut output, None)
+            .map_err(|e| failed(e.to_string()))?;
+        self.pending.clear();
+        let skip = self.delay.min(produced);
+        self.delay -= skip;
+        let ready = &self.scratch[skip..produced];
+        let ready = &ready[..ready.len().min(limit)];
+        out.extend_from_slice(ready);
+        self.given += ready.len() as u64;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -176,6 +290,71 @@ mod tests {
             assert!((at_1k - 0.5).abs() < 0.03, "{at_1k}");
             assert!(at_1k5 < 1e-3, "{at_1k5}");
         }
+    }
+
+    #[test]
+    fn a_stream_gives_the_same_samples_however_it_is_fed() {
+        let input = sine(440.0, 22_050, 1.3, 0.5);
+        for (from, to) in [
+            (22_050, 48_000),
+            (22_050, 44_100),
+            (16_000, 44_100),
+            (24_000, 22_050),
+        ] {
+            let whole = resample(&input, from, to).expect("whole");
+            for piece in [1, 77, 1024, 5_000, input.len()] {
+                let mut stream = Stream::new(from, to).expect("stream");
+                let mut output = Vec::new();
+                for chunk in input.chunks(piece) {
+                    stream.push(chunk, &mut output).expect("push");
+                    // Output never runs ahead of the input.
+                    let so_far = resampled_len(stream.taken as usize, from, to);
+                    assert!(output.len() <= so_far, "{from} to {to}, pieces of {piece}");
+                }
+                let total = stream.finish(&mut output).expect("finish");
+                assert_eq!(total as usize, output.len());
+                let same = output
+                    .iter()
+                    .zip(&whole)
+                    .all(|(a, b)| a.to_bits() == b.to_bits());
+                assert!(
+                    same && output.len() == whole.len(),
+                    "{from} to {to}, pieces of {piece}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_padded_paragraph_resamples_to_exactly_len_times_to_over_from() {
+        // 2,646 samples at 22,050 Hz are 5,760 at 48,000 Hz: five MP3 frames.
+        for (from, to, unit) in [
+            (22_050, 48_000, 2_646),
+            (16_000, 44_100, 20_480),
+            (24_000, 44_100, 30_720),
+        ] {
+            let input = vec![0.25f32; unit * 3];
+            let output = resample(&input, from, to).expect("resample");
+            assert_eq!(
+                output.len() as u64 * u64::from(from),
+                input.len() as u64 * u64::from(to)
+            );
+        }
+    }
+
+    #[test]
+    fn equal_rates_stream_through_untouched() {
+        let input = sine(440.0, 24_000, 0.1, 0.5);
+        let mut stream = Stream::new(24_000, 24_000).expect("stream");
+        let mut output = Vec::new();
+        for chunk in input.chunks(100) {
+            stream.push(chunk, &mut output).expect("push");
+        }
+        assert_eq!(
+            stream.finish(&mut output).expect("finish"),
+            input.len() as u64
+        );
+        assert_eq!(output, input);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! MP3 encoding, read back by the id3 crate and by ffprobe.
 use super::*;
+use id3::{Tag, TagLike, Version};
 use std::io::Cursor;
 use std::process::Command;
 
@@ -161,7 +162,7 @@ fn frame_bitrates(mp3: &[u8]) -> Vec<u8> {
         assert!(h[0] == 0xFF && h[1] & 0xE0 == 0xE0, "lost sync at {pos}");
         let mpeg1 = h[1] & 0x18 == 0x18;
         let bitrate_index = h[2] >> 4;
-        let table: &[u32] = if mpeg1 { MPEG1_KBPS } else { MPEG2_KBPS };
+        let table = if mpeg1 { Mpeg::V1 } else { Mpeg::V2 }.bitrates();
         let kbps = table[usize::from(bitrate_index) - 1] as usize;
         let rate = match (h[1] >> 3 & 3, h[2] >> 2 & 3) {
             (3, 0) => 44_100,
