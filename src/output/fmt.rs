@@ -67,6 +67,9 @@ fn parts(ms: u64) -> (u64, u64, u64, u64) {
 pub fn one_line(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
+        if word.chars().all(char::is_control) {
+            continue;
+        }
         if !out.is_empty() {
             out.push(' ');
         }
@@ -116,6 +119,7 @@ mod tests {
     fn one_line_collapses_whitespace() {
         assert_eq!(one_line("  a\n\nb\tc\u{2028}d\r\n"), "a b c d");
         assert_eq!(one_line("x\u{7}y"), "xy");
+        assert_eq!(one_line("a \u{1} b \u{7}"), "a b");
         assert_eq!(one_line(""), "");
     }
 }
