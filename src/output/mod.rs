@@ -15,6 +15,7 @@ mod json;
 mod m3u8;
 pub mod naming;
 mod srt;
+mod transcript;
 mod txt;
 mod vtt;
 
@@ -26,6 +27,7 @@ pub use json::JsonChapters;
 pub use m3u8::Playlist;
 pub use naming::{file_name, slug, title_from_text};
 pub use srt::SubRip;
+pub use transcript::JsonTranscript;
 pub use txt::ChapterTable;
 pub use vtt::WebVtt;
 
@@ -101,6 +103,7 @@ pub fn all() -> Vec<Box<dyn Listing>> {
         Box::new(FfMetadata),
         Box::new(WebVtt),
         Box::new(SubRip),
+        Box::new(JsonTranscript),
     ]
 }
 
@@ -127,7 +130,7 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), count);
-        assert_eq!(count, 7);
+        assert_eq!(count, 8);
     }
 
     #[test]
