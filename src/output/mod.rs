@@ -5,15 +5,24 @@
 //! only format, they never touch the disk. One file per format, so each stays small and
 //! its quirks (escaping, rounding, limits) are documented where they are handled; all
 //! times go through [`fmt`] so every listing agrees to the millisecond.
+//!
+//! The read-along formats ([`readalong`], [`epub`], [`rss`]) need more than a listing:
+//! what is known of the work ([`Metadata`]) and the episode, so they are functions of a
+//! [`Book`] (the program as sections, paragraphs and sentences) rather than [`Listing`]s.
 
+pub mod book;
 mod cue;
+pub mod epub;
 mod ffmetadata;
 #[cfg(test)]
 mod fixture;
 pub mod fmt;
 mod json;
 mod m3u8;
+mod markup;
 pub mod naming;
+pub mod readalong;
+pub mod rss;
 mod srt;
 mod transcript;
 mod txt;
@@ -21,6 +30,7 @@ mod vtt;
 
 use std::time::Duration;
 
+pub use book::{Book, Metadata};
 pub use cue::CueSheet;
 pub use ffmetadata::FfMetadata;
 pub use json::JsonChapters;
