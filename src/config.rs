@@ -46,6 +46,9 @@ pub struct FileConfig {
     pub sample_rate: Option<u32>,
     pub bitrate: Option<u32>,
     pub episode: Option<bool>,
+    pub read_along: Option<bool>,
+    pub epub: Option<bool>,
+    pub base_url: Option<String>,
 }
 
 /// Where the script comes from.
@@ -152,6 +155,30 @@ impl Default for Master {
     }
 }
 
+/// The read-along files: kept apart from [`Master`], whose every field goes into the
+/// episode's hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Publish {
+    /// Write read-along.html.
+    pub read_along: bool,
+    /// Write narration.epub (with an episode only).
+    pub epub: bool,
+    /// Base of the links in episode.rss.xml; relative links without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+}
+
+impl Default for Publish {
+    fn default() -> Publish {
+        Publish {
+            read_along: true,
+            epub: true,
+            base_url: None,
+        }
+    }
+}
+
 /// Settings for a render.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -161,6 +188,48 @@ pub struct Settings {
     pub output: PathBuf,
     pub layout: Layout,
     pub master: Master,
+    pub publish: Publish,
+}
+
+/// The read-along switches and the base URL, from flags and narrate.toml.
+fn publish(args: &RenderArgs, file: &FileConfig, script: &Source) -> Result<Publish, InputError> {
+    let config = args
+        .script
+        .config
+        .clone()
+        .unwrap_or_else(|| script.dir().join(CONFIG_FILE));
+    Ok(Publish {
+        read_along: !args.no_read_along && file.read_along.unwrap_or(true),
+        epub: !args.no_epub && file.epub.unwrap_or(true),
+        base_url: base_url(args, file, config)?,
+    })
+}
+
+/// `--base-url` or `base-url`, checked: an http(s) address with a host and no spaces.
+fn base_url(
+    args: &RenderArgs,
+    file: &FileConfig,
+    config: PathBuf,
+) -> Result<Option<String>, InputError> {
+    let (url, origin) = match (&args.base_url, &file.base_url) {
+        (Some(u), _) => (u, PathBuf::from("--base-url")),
+        (None, Some(u)) => (u, config),
+        (None, None) => return Ok(None),
+    };
+    let host = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or_default();
+    if host.is_empty()
+        || host.starts_with('/')
+        || url.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(invalid(
+            &origin,
+            format!("base-url {url:?} is not an http:// or https:// address"),
+        ));
+    }
+    Ok(Some(url.clone()))
 }
 
 mod millis {
@@ -364,10 +433,12 @@ pub fn settings(args: &RenderArgs) -> Result<Settings, InputError> {
             ),
         });
     }
+    let publish = publish(args, &file, &script.script)?;
     Ok(Settings {
         script,
         output,
         layout,
         master,
+        publish,
     })
 }
