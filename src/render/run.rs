@@ -11,6 +11,7 @@ use super::episode;
 use super::finish::Finisher;
 use super::manifest::{self, Manifest};
 use super::plan::{self, Keyed, Plan};
+use super::publish;
 use super::speak::{speak, Spoken};
 use super::store::{self, Store};
 use crate::config::Settings;
@@ -80,8 +81,12 @@ pub fn prepare_plan(
         .collect();
     let out = settings.output.clone();
     let on_disk = |f: &str| out.join(f).is_file();
-    let listings = listing_names();
-    let fixed: Vec<&str> = listings.iter().copied().chain(EPISODE).collect();
+    let fixed: Vec<&str> = output::all()
+        .iter()
+        .map(|l| l.file_name())
+        .chain(publish::NAMES)
+        .chain(EPISODE)
+        .collect();
     let mut plan = plan::plan(
         keyed,
         previous.as_ref(),
@@ -92,6 +97,7 @@ pub fn prepare_plan(
     );
     // Before the manifest vouches for them, only the journal of a run that stopped early
     // can say narrate wrote them.
+    let listings = listing_names(settings, writes_episode(settings, &plan));
     let new_episode = writes_episode(settings, &plan) && !episode_vouched(previous.as_ref());
     let unrecorded = listings
         .iter()
@@ -125,9 +131,14 @@ fn writes_episode(settings: &Settings, plan: &Plan) -> bool {
     settings.master.episode && !plan.steps.is_empty()
 }
 
-/// The listings' file names.
-fn listing_names() -> Vec<&'static str> {
-    output::all().iter().map(|l| l.file_name()).collect()
+/// The listings' file names, and the read-along files' a run writes with (`episode`) or
+/// without a current episode.
+fn listing_names(settings: &Settings, episode: bool) -> Vec<&'static str> {
+    output::all()
+        .iter()
+        .map(|l| l.file_name())
+        .chain(publish::written(settings, episode))
+        .collect()
 }
 
 /// Narrates `doc` into the output folder.
@@ -271,10 +282,8 @@ pub fn render(
         summary.episode = Some(entry.clone());
         manifest.episode = Some(entry);
     }
-    if !listings_vouched(previous.as_ref()) {
-        store.journal_all(&listing_names())?;
-    }
-    write_listings(&store, &manifest)?;
+    let (earlier, episode) = (previous.as_ref(), summary.episode.is_some());
+    write_all_listings(&mut store, &manifest, settings, earlier, &artist, episode)?;
     store.commit(&manifest)?;
 
     summary.paragraphs = plan.steps.len();
@@ -302,6 +311,26 @@ pub fn program_title(settings: &Settings, doc: &crate::text::Document) -> String
             crate::config::Source::Stdin => None,
         })
         .unwrap_or_else(|| "narration".to_owned())
+}
+
+/// Journals the listings and read-along files if no manifest vouches for them yet, then
+/// writes them from `manifest` (the read-along files after the episode, `episode` saying
+/// whether it is current), and removes the read-along files switched off that are narrate's.
+fn write_all_listings(
+    store: &mut Store,
+    manifest: &Manifest,
+    settings: &Settings,
+    previous: Option<&Manifest>,
+    artist: &str,
+    episode: bool,
+) -> Result<()> {
+    if !listings_vouched(previous) {
+        store.journal_all(&listing_names(settings, episode))?;
+    }
+    write_listings(store, manifest)?;
+    let owned = store::owned_files(store.out(), previous);
+    let mine = |name: &str| listings_vouched(previous) || owned.contains(name);
+    publish::write(store, manifest, settings, artist, episode, &mine)
 }
 
 /// Writes every listing whose content changed. Each write is a synced temporary file and a
