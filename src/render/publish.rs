@@ -67,10 +67,19 @@ pub fn write(
     let book = Book::new(&manifest.program());
     let meta = metadata(settings, manifest, artist);
     let mp3_path = store.out().join(episode::MP3);
-    let mp3 = if episode {
-        std::fs::read(&mp3_path).map_err(|e| Error::output(&mp3_path, "cannot read", e))?
+    let [page, ebook, feed] = planned(settings, episode);
+    // The EPUB holds the MP3; the feed needs only its size.
+    let (mp3, mp3_len) = if ebook.1 {
+        let bytes =
+            std::fs::read(&mp3_path).map_err(|e| Error::output(&mp3_path, "cannot read", e))?;
+        let len = bytes.len() as u64;
+        (bytes, len)
+    } else if feed.1 {
+        let meta =
+            std::fs::metadata(&mp3_path).map_err(|e| Error::output(&mp3_path, "cannot read", e))?;
+        (Vec::new(), meta.len())
     } else {
-        Vec::new()
+        (Vec::new(), 0)
     };
     let put = |(name, on): (&str, bool), bytes: &dyn Fn() -> Result<Vec<u8>>| -> Result<()> {
         if !on {
@@ -87,7 +96,6 @@ pub fn write(
         }
         store.write(name, &bytes)
     };
-    let [page, ebook, feed] = planned(settings, episode);
     put(page, &|| {
         let audio = if episode {
             Audio::Episode(episode::MP3)
@@ -108,7 +116,7 @@ pub fn write(
     put(feed, &|| {
         let enclosure = rss::Enclosure {
             file: episode::MP3,
-            length: mp3.len() as u64,
+            length: mp3_len,
         };
         let page = page.1.then_some(readalong::FILE);
         Ok(rss::render(&book, &meta, enclosure, page).into_bytes())
