@@ -11,5 +11,6 @@ mod lexicon;
 mod live;
 mod piper;
 mod podcast;
+mod readalong;
 mod sample;
 mod watch;
