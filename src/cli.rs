@@ -142,9 +142,23 @@ pub struct RenderArgs {
     #[arg(long, value_name = "KBPS")]
     pub bitrate: Option<u32>,
 
-    /// Do not write episode.wav and episode.mp3.
+    /// Do not write episode.wav and episode.mp3 (nor narration.epub and episode.rss.xml,
+    /// which need the episode).
     #[arg(long)]
     pub no_episode: bool,
+
+    /// Do not write read-along.html.
+    #[arg(long)]
+    pub no_read_along: bool,
+
+    /// Do not write narration.epub.
+    #[arg(long)]
+    pub no_epub: bool,
+
+    /// Where the output folder will be published (https://example.com/ep1/): the base of
+    /// the links in episode.rss.xml. Default: links relative to the feed.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
 
     /// Print the merged settings (defaults < narrate.toml < environment < flags) and exit.
     #[arg(long)]

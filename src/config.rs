@@ -46,6 +46,9 @@ pub struct FileConfig {
     pub sample_rate: Option<u32>,
     pub bitrate: Option<u32>,
     pub episode: Option<bool>,
+    pub read_along: Option<bool>,
+    pub epub: Option<bool>,
+    pub base_url: Option<String>,
 }
 
 /// Where the script comes from.
@@ -152,6 +155,35 @@ impl Default for Master {
     }
 }
 
+/// The read-along files: kept apart from [`Master`], whose every field goes into the
+/// episode's hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Publish {
+    /// Write read-along.html.
+    pub read_along: bool,
+    /// Write narration.epub (with an episode only).
+    pub epub: bool,
+    /// Base of the links in episode.rss.xml; relative links without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    /// `SOURCE_DATE_EPOCH`: the time written where a format asks when the work was last
+    /// changed, in place of the script's modification time (reproducible builds).
+    #[serde(skip)]
+    pub source_date: Option<std::time::SystemTime>,
+}
+
+impl Default for Publish {
+    fn default() -> Publish {
+        Publish {
+            read_along: true,
+            epub: true,
+            base_url: None,
+            source_date: None,
+        }
+    }
+}
+
 /// Settings for a render.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -161,6 +193,73 @@ pub struct Settings {
     pub output: PathBuf,
     pub layout: Layout,
     pub master: Master,
+    pub publish: Publish,
+}
+
+/// The read-along switches and the base URL, from flags and narrate.toml.
+fn publish(args: &RenderArgs, file: &FileConfig, script: &Source) -> Result<Publish, InputError> {
+    let config = args
+        .script
+        .config
+        .clone()
+        .unwrap_or_else(|| script.dir().join(CONFIG_FILE));
+    Ok(Publish {
+        read_along: !args.no_read_along && file.read_along.unwrap_or(true),
+        epub: !args.no_epub && file.epub.unwrap_or(true),
+        base_url: base_url(args, file, config)?,
+        source_date: source_date(std::env::var_os(SOURCE_DATE_EPOCH))?,
+    })
+}
+
+/// The variable of <https://reproducible-builds.org/specs/source-date-epoch/>.
+const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";
+
+/// `SOURCE_DATE_EPOCH`, checked: whole seconds since 1970, as the specification says.
+fn source_date(
+    value: Option<std::ffi::OsString>,
+) -> Result<Option<std::time::SystemTime>, InputError> {
+    let Some(value) = value else { return Ok(None) };
+    let seconds = value
+        .to_str()
+        .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|&s| s < 253_402_300_800) // before the year 10000
+        .ok_or_else(|| {
+            invalid(
+                Path::new(SOURCE_DATE_EPOCH),
+                format!("{value:?} is not a number of seconds since 1970-01-01"),
+            )
+        })?;
+    Ok(Some(
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds),
+    ))
+}
+
+/// `--base-url` or `base-url`, checked: an http(s) address with a host and no spaces.
+fn base_url(
+    args: &RenderArgs,
+    file: &FileConfig,
+    config: PathBuf,
+) -> Result<Option<String>, InputError> {
+    let (url, origin) = match (&args.base_url, &file.base_url) {
+        (Some(u), _) => (u, PathBuf::from("--base-url")),
+        (None, Some(u)) => (u, config),
+        (None, None) => return Ok(None),
+    };
+    let host = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .unwrap_or_default();
+    if host.is_empty()
+        || host.starts_with('/')
+        || url.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(invalid(
+            &origin,
+            format!("base-url {url:?} is not an http:// or https:// address"),
+        ));
+    }
+    Ok(Some(url.clone()))
 }
 
 mod millis {
@@ -364,10 +463,40 @@ pub fn settings(args: &RenderArgs) -> Result<Settings, InputError> {
             ),
         });
     }
+    let publish = publish(args, &file, &script.script)?;
     Ok(Settings {
         script,
         output,
         layout,
         master,
+        publish,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_date_epoch_is_whole_seconds_or_an_error_naming_it() {
+        let at = |s: &str| source_date(Some(s.into()));
+        assert_eq!(at("0").unwrap(), Some(std::time::UNIX_EPOCH));
+        assert_eq!(
+            at("1717243200").unwrap(),
+            Some(std::time::UNIX_EPOCH + Duration::from_secs(1_717_243_200))
+        );
+        assert_eq!(source_date(None).unwrap(), None);
+        for bad in [
+            "",
+            "-1",
+            "1.5",
+            " 12",
+            "1e9",
+            "99999999999999999999",
+            "253402300800",
+        ] {
+            let e = at(bad).expect_err(bad).to_string();
+            assert!(e.starts_with("SOURCE_DATE_EPOCH: "), "{e}");
+        }
+    }
 }

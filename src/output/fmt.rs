@@ -3,9 +3,13 @@
 //! Every listing rounds through [`millis`], so all of them agree on every time to the
 //! millisecond, and a chapter's end is written as its rounded start plus its rounded
 //! duration ([`span`]): a reader that subtracts the two gets the duration back exactly,
-//! not off by one from rounding the two ends separately.
+//! not off by one from rounding the two ends separately. Dates ([`rfc3339`], [`rfc2822`])
+//! are whole seconds in UTC.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
+
+use time::format_description::well_known::{Rfc2822, Rfc3339};
+use time::OffsetDateTime;
 
 use super::Chapter;
 
@@ -67,12 +71,44 @@ fn parts(ms: u64) -> (u64, u64, u64, u64) {
 pub fn one_line(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
+        if word.chars().all(char::is_control) {
+            continue;
+        }
         if !out.is_empty() {
             out.push(' ');
         }
         out.extend(word.chars().filter(|c| !c.is_control()));
     }
     out
+}
+
+/// A whole second in UTC; before 1970 or past 9999, the nearest of those ends.
+fn utc(t: SystemTime) -> OffsetDateTime {
+    let max = OffsetDateTime::new_utc(
+        time::Date::from_calendar_date(9999, time::Month::December, 31).expect("a valid date"),
+        time::Time::MIDNIGHT,
+    );
+    let secs = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    i64::try_from(secs)
+        .ok()
+        .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
+        .map_or(max, |d| d.min(max))
+}
+
+/// `2024-05-01T09:30:00Z` (EPUB `dcterms:modified`).
+pub fn rfc3339(t: SystemTime) -> String {
+    utc(t)
+        .format(&Rfc3339)
+        .expect("a UTC time in years 1970-9999 formats")
+}
+
+/// `Wed, 01 May 2024 09:30:00 +0000` (RSS `pubDate`).
+pub fn rfc2822(t: SystemTime) -> String {
+    utc(t)
+        .format(&Rfc2822)
+        .expect("a UTC time in years 1970-9999 formats")
 }
 
 #[cfg(test)]
@@ -113,9 +149,20 @@ mod tests {
     }
 
     #[test]
+    fn dates_are_whole_utc_seconds() {
+        let t = SystemTime::UNIX_EPOCH + Duration::from_millis(1_714_555_800_999);
+        assert_eq!(rfc3339(t), "2024-05-01T09:30:00Z");
+        assert_eq!(rfc2822(t), "Wed, 01 May 2024 09:30:00 +0000");
+        assert_eq!(rfc3339(SystemTime::UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        let far = SystemTime::UNIX_EPOCH + Duration::from_secs(400_000_000_000);
+        assert_eq!(rfc3339(far), "9999-12-31T00:00:00Z");
+    }
+
+    #[test]
     fn one_line_collapses_whitespace() {
         assert_eq!(one_line("  a\n\nb\tc\u{2028}d\r\n"), "a b c d");
         assert_eq!(one_line("x\u{7}y"), "xy");
+        assert_eq!(one_line("a \u{1} b \u{7}"), "a b");
         assert_eq!(one_line(""), "");
     }
 }

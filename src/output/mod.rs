@@ -5,27 +5,39 @@
 //! only format, they never touch the disk. One file per format, so each stays small and
 //! its quirks (escaping, rounding, limits) are documented where they are handled; all
 //! times go through [`fmt`] so every listing agrees to the millisecond.
+//!
+//! The read-along formats ([`readalong`], [`epub`], [`rss`]) need more than a listing:
+//! what is known of the work ([`Metadata`]) and the episode, so they are functions of a
+//! [`Book`] (the program as sections, paragraphs and sentences) rather than [`Listing`]s.
 
+pub mod book;
 mod cue;
+pub mod epub;
 mod ffmetadata;
 #[cfg(test)]
 mod fixture;
 pub mod fmt;
 mod json;
 mod m3u8;
+mod markup;
 pub mod naming;
+pub mod readalong;
+pub mod rss;
 mod srt;
+mod transcript;
 mod txt;
 mod vtt;
 
 use std::time::Duration;
 
+pub use book::{Book, Metadata};
 pub use cue::CueSheet;
 pub use ffmetadata::FfMetadata;
 pub use json::JsonChapters;
 pub use m3u8::Playlist;
 pub use naming::{file_name, slug, title_from_text};
 pub use srt::SubRip;
+pub use transcript::JsonTranscript;
 pub use txt::ChapterTable;
 pub use vtt::WebVtt;
 
@@ -101,6 +113,7 @@ pub fn all() -> Vec<Box<dyn Listing>> {
         Box::new(FfMetadata),
         Box::new(WebVtt),
         Box::new(SubRip),
+        Box::new(JsonTranscript),
     ]
 }
 
@@ -127,7 +140,7 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), count);
-        assert_eq!(count, 7);
+        assert_eq!(count, 8);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use super::episode;
 use super::finish::Finisher;
 use super::manifest::{self, EpisodeEntry, Loaded, Manifest};
 use super::plan::{self, Keyed, Plan};
+use super::publish;
 use super::speak::{speak, Spoken};
 use super::stamp::FileStamp;
 use super::store::{self, Store};
@@ -80,8 +81,13 @@ pub fn prepare_plan(
     cache: &Cache,
 ) -> Prepared {
     let out = settings.output.clone();
-    let listings = listing_names();
-    let previous = manifest::load(&store::manifest_path(&out), &listings, &EPISODE);
+    // A manifest of the first format implies the seven listings of its time.
+    let listed: Vec<&str> = output::all()
+        .iter()
+        .map(|l| l.file_name())
+        .take(7)
+        .collect();
+    let previous = manifest::load(&store::manifest_path(&out), &listed, &EPISODE);
     let owned = store::owned_files(&out, &previous);
     let good = previous.good();
     let keyed: Vec<Keyed> = super::script::prepare(doc, lexicon)
@@ -102,7 +108,12 @@ pub fn prepare_plan(
         .flat_map(|m| m.paragraphs.iter().map(|p| (p.file.as_str(), &p.stamp)))
         .collect();
     let intact = |f: &str| stamps.get(f).is_some_and(|s| store::intact(&out, f, s));
-    let fixed: Vec<&str> = listings.iter().copied().chain(EPISODE).collect();
+    let fixed: Vec<&str> = output::all()
+        .iter()
+        .map(|l| l.file_name())
+        .chain(publish::NAMES)
+        .chain(EPISODE)
+        .collect();
     let mut plan = plan::plan(
         keyed,
         good,
@@ -115,6 +126,7 @@ pub fn prepare_plan(
         },
     );
     let writes = writes_episode(settings, &plan);
+    let listings = listing_names(settings, writes);
     let episode = EPISODE.iter().filter(|_| writes);
     plan.foreign.extend(
         listings
@@ -138,9 +150,14 @@ fn writes_episode(settings: &Settings, plan: &Plan) -> bool {
     settings.master.episode && !plan.steps.is_empty()
 }
 
-/// The listings' file names.
-fn listing_names() -> Vec<&'static str> {
-    output::all().iter().map(|l| l.file_name()).collect()
+/// The listings' file names, and the read-along files' a run writes with (`episode`) or
+/// without a current episode.
+fn listing_names(settings: &Settings, episode: bool) -> Vec<&'static str> {
+    output::all()
+        .iter()
+        .map(|l| l.file_name())
+        .chain(publish::written(settings, episode))
+        .collect()
 }
 
 /// The episode of the last run, if it was made from the same input and its files are the
@@ -325,6 +342,15 @@ fn render_in(
         manifest.episode = Some(entry);
     }
     manifest.listings = write_listings(store, &manifest)?;
+    let published = publish::write(
+        store,
+        &manifest,
+        settings,
+        &artist,
+        summary.episode.is_some(),
+        &owned,
+    )?;
+    manifest.listings.extend(published);
     keep_owning(&mut manifest, &owned, &plan.remove, store.out());
     store.commit(&manifest)?;
     crate::checkpoint::reached("after-commit");

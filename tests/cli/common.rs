@@ -27,8 +27,14 @@ pub fn narrate(dir: &Path) -> assert_cmd::Command {
     ] {
         cmd.env_remove(var);
     }
+    // The date the EPUB and the RSS item carry: fixed, so that builds of two copies of a
+    // script (made at different times) can be compared byte for byte.
+    cmd.env("SOURCE_DATE_EPOCH", FIXED_DATE.to_string());
     cmd
 }
+
+/// `SOURCE_DATE_EPOCH` of every test run: 2024-06-01T12:00:00Z.
+pub const FIXED_DATE: u64 = 1_717_243_200;
 
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use super::run::{render, Report, Summary};
-use crate::config::{Layout, Master, ScriptSettings, Settings, Source, Voice};
+use crate::config::{Layout, Master, Publish, ScriptSettings, Settings, Source, Voice};
 use crate::engine::fake::Fake;
 use crate::engine::{EngineKind, Pitch, Rate, VoiceId};
 use crate::error::Error;
@@ -37,6 +37,7 @@ fn settings(out: &Path) -> Settings {
         output: out.to_path_buf(),
         layout: Layout::default(),
         master: Master::default(),
+        publish: Publish::default(),
     }
 }
 

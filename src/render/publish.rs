@@ -1,0 +1,137 @@
+//! The read-along files, written from the manifest once the episode is in place: the page
+//! (`read-along.html`), the EPUB (`narration.epub`, which holds `episode.mp3`) and the RSS
+//! item (`episode.rss.xml`, which gives the MP3's size).
+//!
+//! They are listings: rebuilt on every run and written only when their bytes changed, so a
+//! one-sentence edit rewrites them without speaking anything else; a first run journals them
+//! before writing them. The EPUB and the RSS item exist only beside a current episode (one
+//! this run wrote or kept); one switched off, or left without its episode, is removed when
+//! it is narrate's.
+
+use std::collections::HashSet;
+
+use super::episode;
+use super::manifest::Manifest;
+use super::stamp::FileStamp;
+use super::store::Store;
+use crate::config::{Settings, Source};
+use crate::error::{Error, Result};
+use crate::output::book::language_of_voice;
+use crate::output::readalong::Audio;
+use crate::output::{epub, readalong, rss, Book, Metadata};
+
+/// Every file this module may write.
+pub const NAMES: [&str; 3] = [readalong::FILE, epub::FILE, rss::FILE];
+
+/// Each file with whether a run with these settings writes it; `episode` says whether the
+/// run has a current episode.
+pub fn planned(settings: &Settings, episode: bool) -> [(&'static str, bool); 3] {
+    [
+        (readalong::FILE, settings.publish.read_along),
+        (epub::FILE, settings.publish.epub && episode),
+        (rss::FILE, episode),
+    ]
+}
+
+/// The files a run with these settings writes.
+pub fn written(settings: &Settings, episode: bool) -> impl Iterator<Item = &'static str> {
+    planned(settings, episode)
+        .into_iter()
+        .filter_map(|(name, on)| on.then_some(name))
+}
+
+/// What the formats know of the work: the manifest's title, `artist`, the voice's language,
+/// `SOURCE_DATE_EPOCH` or else the script's modification time, and the base URL.
+fn metadata(settings: &Settings, manifest: &Manifest, artist: &str) -> Metadata {
+    let modified = settings
+        .publish
+        .source_date
+        .or_else(|| match &settings.script.script {
+            Source::File(path) => std::fs::metadata(path).and_then(|m| m.modified()).ok(),
+            Source::Stdin => None,
+        });
+    Metadata {
+        title: manifest.title.clone(),
+        author: artist.to_owned(),
+        language: language_of_voice(&settings.script.voice.voice.0),
+        modified,
+        base_url: settings.publish.base_url.clone(),
+        ..Metadata::default()
+    }
+}
+
+/// Writes the files a run writes (those whose bytes changed) and removes the others where
+/// `owned` says they are narrate's. `episode` says whether `episode.mp3` is current.
+/// Returns the stamps of the files written or left as they were.
+pub fn write(
+    store: &Store,
+    manifest: &Manifest,
+    settings: &Settings,
+    artist: &str,
+    episode: bool,
+    owned: &HashSet<String>,
+) -> Result<Vec<(String, FileStamp)>> {
+    let book = Book::new(&manifest.program());
+    let meta = metadata(settings, manifest, artist);
+    let mp3_path = store.out().join(episode::MP3);
+    let [page, ebook, feed] = planned(settings, episode);
+    // The EPUB holds the MP3; the feed needs only its size.
+    let (mp3, mp3_len) = if ebook.1 {
+        let bytes =
+            std::fs::read(&mp3_path).map_err(|e| Error::output(&mp3_path, "cannot read", e))?;
+        let len = bytes.len() as u64;
+        (bytes, len)
+    } else if feed.1 {
+        let meta =
+            std::fs::metadata(&mp3_path).map_err(|e| Error::output(&mp3_path, "cannot read", e))?;
+        (Vec::new(), meta.len())
+    } else {
+        (Vec::new(), 0)
+    };
+    let mut stamps = Vec::new();
+    let mut put = |(name, on): (&str, bool), bytes: &dyn Fn() -> Result<Vec<u8>>| -> Result<()> {
+        if !on {
+            return if owned.contains(name) {
+                store.remove(name)
+            } else {
+                Ok(())
+            };
+        }
+        let bytes = bytes()?;
+        let path = store.out().join(name);
+        let stamp = if std::fs::read(&path).is_ok_and(|old| old == bytes) {
+            let hash = blake3::hash(&bytes).to_hex().to_string();
+            FileStamp::of_placed(&path, hash).map_err(|e| Error::output(&path, "cannot read", e))?
+        } else {
+            store.write(name, &bytes)?
+        };
+        stamps.push((name.to_owned(), stamp));
+        Ok(())
+    };
+    put(page, &|| {
+        let audio = if episode {
+            Audio::Episode(episode::MP3)
+        } else {
+            Audio::Paragraphs
+        };
+        Ok(readalong::render(&book, &meta, audio).into_bytes())
+    })?;
+    put(ebook, &|| {
+        epub::render(&book, &meta, &mp3).map_err(|e| {
+            Error::output(
+                store.out().join(epub::FILE),
+                "cannot build",
+                std::io::Error::other(e),
+            )
+        })
+    })?;
+    put(feed, &|| {
+        let enclosure = rss::Enclosure {
+            file: episode::MP3,
+            length: mp3_len,
+        };
+        let page = page.1.then_some(readalong::FILE);
+        Ok(rss::render(&book, &meta, enclosure, page).into_bytes())
+    })?;
+    Ok(stamps)
+}
