@@ -15,9 +15,11 @@ use serde::{Deserialize, Serialize};
 
 use limiter::limit;
 use meter::meter_error;
+use search::{Trial, MARGIN_DB};
 
 mod limiter;
 mod meter;
+mod search;
 
 /// Integrated loudness in LUFS (loudness units relative to full scale).
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize, Deserialize)]
@@ -204,14 +206,6 @@ pub fn measure(samples: &[f32], sample_rate: u32) -> Result<Loudness, Error> {
     })
 }
 
-/// How close to the target the gain search stops, in LU (the promise is 1 LU; aim closer).
-const AIM: f64 = 0.1;
-/// Rounds of gain search; each round re-measures. Three are usually enough.
-const ROUNDS: usize = 8;
-/// How far under the true-peak ceiling the limiter aims at first, in dB: the limiter sees
-/// samples, and the peaks between samples can be a little higher.
-const MARGIN_DB: f64 = 0.3;
-
 /// Bring `samples` (mono) to `target` with one gain for the whole buffer, limiting peaks that
 /// the gain would push over the ceiling. Silent or too short input (no integrated loudness)
 /// is left untouched with a gain of 0 dB. The gain is re-tuned after limiting, for at most
@@ -236,7 +230,7 @@ pub fn normalize(samples: &mut [f32], sample_rate: u32, target: &Target) -> Resu
             });
         }
     };
-    let mut gain_db = goal - measured;
+    let gain_db = goal - measured;
     let original = samples.to_vec();
     // Much speech needs no limiting: then one gain is the whole job, and the level moves by
     // exactly that gain (BS.1770 gating is relative; RMS and sample peak scale).
@@ -263,61 +257,22 @@ pub fn normalize(samples: &mut [f32], sample_rate: u32, target: &Target) -> Resu
         }
     }
     // Limiting: try a gain, limit the peaks it pushes over the threshold, measure again,
-    // correct the gain. The limiter keeps the samples under the threshold; only peaks
-    // between samples can go higher, and if the true peak is over the ceiling the threshold
-    // comes down by as much.
-    let mut threshold_db = target.ceiling.0 - MARGIN_DB;
-    let mut best: Option<Trial> = None;
-    // Whether `samples` holds the best trial (else the last one).
-    let mut holds_best = false;
-    let mut last = None;
-    for _ in 0..ROUNDS {
-        let trial = Trial::run(
+    // correct the gain (see `search`). The limiter keeps the samples under the threshold;
+    // only peaks between samples can go higher.
+    let choice = search::search(target, goal, gain_db, |gain, threshold| {
+        run_trial(&original, samples, sample_rate, target, gain, threshold)
+    })?;
+    let best = choice.trial;
+    if !choice.latest {
+        run_trial(
             &original,
             samples,
             sample_rate,
             target,
-            gain_db,
-            threshold_db,
+            best.gain,
+            best.threshold,
         )?;
-        holds_best = false;
-        let miss = goal - trial.level.unwrap_or(goal);
-        if miss.abs() > AIM {
-            gain_db += miss;
-            last = Some(trial);
-            continue;
-        }
-        let over = trial.true_peak.map_or(0.0, |tp| tp.0 - target.ceiling.0);
-        if best
-            .as_ref()
-            .is_none_or(|b| trial.score(target, goal) < b.score(target, goal))
-        {
-            best = Some(trial);
-            holds_best = true;
-        }
-        if over <= 0.0 {
-            break;
-        }
-        threshold_db -= over + 0.05;
     }
-    let best = match (best, last) {
-        (Some(best), _) => {
-            if !holds_best {
-                Trial::run(
-                    &original,
-                    samples,
-                    sample_rate,
-                    target,
-                    best.gain,
-                    best.threshold,
-                )?;
-            }
-            best
-        }
-        // Never within AIM of the level (a pathological input): keep the last trial.
-        (None, Some(last)) => last,
-        (None, None) => unreachable!("ROUNDS > 0"),
-    };
     let integrated = match target.level {
         Level::Integrated(_) => best.level.map(Lufs),
         Level::Rms(_) => meter::feed(samples, sample_rate, Mode::I)?.integrated()?,
@@ -336,58 +291,36 @@ pub fn normalize(samples: &mut [f32], sample_rate: u32, target: &Target) -> Resu
     })
 }
 
-/// One candidate result of [`normalize`]: a gain and limiter threshold tried out.
-struct Trial {
+/// Writes `original` with `gain` applied and peaks limited to `threshold` into `out`, and
+/// measures its level and peaks (in one pass: most trials are the last).
+fn run_trial(
+    original: &[f32],
+    out: &mut [f32],
+    sample_rate: u32,
+    target: &Target,
     gain: f64,
     threshold: f64,
-    limited: Db,
-    /// The level of the kind the target asks for.
-    level: Option<f64>,
-    true_peak: Option<Db>,
-    sample_peak: Option<Db>,
-}
-
-impl Trial {
-    /// Writes `original` with `gain` applied and peaks limited to `threshold` into `out`,
-    /// and measures its level and peaks (in one pass: most trials are the last).
-    fn run(
-        original: &[f32],
-        out: &mut [f32],
-        sample_rate: u32,
-        target: &Target,
-        gain: f64,
-        threshold: f64,
-    ) -> Result<Trial, Error> {
-        let factor = Db(gain).factor();
-        for (o, &s) in out.iter_mut().zip(original) {
-            *o = (f64::from(s) * factor) as f32;
-        }
-        let limited = limit(out, sample_rate, Db(threshold));
-        let peaks = meter::peaks(out, sample_rate)?;
-        let level = match target.level {
-            Level::Integrated(_) => meter::feed(out, sample_rate, Mode::I)?
-                .integrated()?
-                .map(|l| l.0),
-            Level::Rms(_) => rms(out).map(|r| r.0),
-        };
-        Ok(Trial {
-            gain,
-            threshold,
-            limited,
-            level,
-            true_peak: peaks.true_peak,
-            sample_peak: peaks.sample_peak,
-        })
+) -> Result<Trial, Error> {
+    let factor = Db(gain).factor();
+    for (o, &s) in out.iter_mut().zip(original) {
+        *o = (f64::from(s) * factor) as f32;
     }
-
-    /// How far this trial is from the target: peaks over the ceiling weigh most.
-    fn score(&self, target: &Target, goal: f64) -> f64 {
-        let over = self
-            .true_peak
-            .map_or(0.0, |tp| (tp.0 - target.ceiling.0).max(0.0));
-        let miss = self.level.map_or(0.0, |l| (l - goal).abs());
-        over * 10.0 + miss
-    }
+    let limited = limit(out, sample_rate, Db(threshold));
+    let peaks = meter::peaks(out, sample_rate)?;
+    let level = match target.level {
+        Level::Integrated(_) => meter::feed(out, sample_rate, Mode::I)?
+            .integrated()?
+            .map(|l| l.0),
+        Level::Rms(_) => rms(out).map(|r| r.0),
+    };
+    Ok(Trial {
+        gain,
+        threshold,
+        limited,
+        level,
+        true_peak: peaks.true_peak,
+        sample_peak: peaks.sample_peak,
+    })
 }
 
 /// Integrated loudness, sample peak and RMS of `samples`: what [`measure`] gives, but for

@@ -51,19 +51,34 @@ fn assert_meets(samples: &[f32], target: &Target, tolerance: f64) {
 }
 
 #[test]
-fn presets_have_the_documented_targets() {
-    let integrated = |p: Preset, ch| match p.target(ch).map(|t| t.level) {
-        Some(Level::Integrated(l)) => Some(l.0),
-        _ => None,
+fn every_preset_has_its_exact_target_and_ceiling_in_mono_and_stereo() {
+    let integrated = |lufs, ceiling| {
+        Some(Target {
+            level: Level::Integrated(Lufs(lufs)),
+            ceiling: Db(ceiling),
+        })
     };
-    assert_eq!(integrated(Preset::Podcast, 1), Some(-19.0));
-    assert_eq!(integrated(Preset::Podcast, 2), Some(-16.0));
-    assert_eq!(integrated(Preset::Ebu, 1), Some(-23.0));
-    let acx = Preset::Acx.target(1).expect("acx has a target");
-    assert_eq!(acx.level, Level::Rms(Db(-20.0)));
-    assert_eq!(acx.ceiling, Db(-3.0));
-    assert_eq!(Preset::Podcast.target(1).map(|t| t.ceiling), Some(Db(-1.0)));
-    assert_eq!(Preset::Off.target(1), None);
+    let acx = Some(Target {
+        level: Level::Rms(Db(-20.0)),
+        ceiling: Db(-3.0),
+    });
+    let expected = [
+        (Preset::Podcast, 1, integrated(-19.0, -1.0)),
+        (Preset::Podcast, 2, integrated(-16.0, -1.0)),
+        (Preset::Ebu, 1, integrated(-23.0, -1.0)),
+        (Preset::Ebu, 2, integrated(-23.0, -1.0)),
+        (Preset::Acx, 1, acx),
+        (Preset::Acx, 2, acx),
+        (Preset::Off, 1, None),
+        (Preset::Off, 2, None),
+    ];
+    for (preset, channels, target) in expected {
+        assert_eq!(
+            preset.target(channels),
+            target,
+            "{preset:?}, {channels} channels"
+        );
+    }
     assert_eq!(Preset::default(), Preset::Podcast);
     assert_eq!(
         serde_json::to_string(&Preset::Podcast).expect("json"),
@@ -362,3 +377,5 @@ fn no_sample_upsamples_to_twice_its_level() {
     let peaks = meter::peaks(&samples, RATE).expect("peaks");
     assert_eq!(peaks.true_peak, one_meter_true_peak(&samples));
 }
+
+mod search;
