@@ -19,9 +19,10 @@ pub(super) const STEP_DB: f64 = 0.05;
 /// Weight of a dB of true peak over the ceiling against a LU of level missed.
 pub(super) const OVER_WEIGHT: f64 = 10.0;
 
-/// One candidate result: a gain and limiter threshold tried out, and what was measured.
+/// One candidate result: a gain and limiter threshold tried out, and what was measured
+/// (`extra`: what else the way the trial ran could measure).
 #[derive(Clone, Debug, PartialEq)]
-pub(super) struct Trial {
+pub(super) struct Trial<X = ()> {
     pub(super) gain: f64,
     pub(super) threshold: f64,
     /// Largest gain reduction of the limiter.
@@ -30,9 +31,10 @@ pub(super) struct Trial {
     pub(super) level: Option<f64>,
     pub(super) true_peak: Option<Db>,
     pub(super) sample_peak: Option<Db>,
+    pub(super) extra: X,
 }
 
-impl Trial {
+impl<X> Trial<X> {
     /// How far this trial is from the target: peaks over the ceiling weigh most.
     pub(super) fn score(&self, target: &Target, goal: f64) -> f64 {
         let over = self
@@ -45,8 +47,8 @@ impl Trial {
 
 /// The trial [`search`] keeps.
 #[derive(Debug)]
-pub(super) struct Choice {
-    pub(super) trial: Trial,
+pub(super) struct Choice<X = ()> {
+    pub(super) trial: Trial<X>,
     /// Whether it is the last trial run (what a trial buffer holds now).
     pub(super) latest: bool,
 }
@@ -57,14 +59,14 @@ pub(super) struct Choice {
 /// threshold by the excess and [`STEP_DB`]. Stops at the first trial within AIM and under
 /// the ceiling, or after [`ROUNDS`] trials, and keeps the best-scoring trial within AIM
 /// (the first of equals), or the last trial if none came within AIM.
-pub(super) fn search(
+pub(super) fn search<X>(
     target: &Target,
     goal: f64,
     mut gain: f64,
-    mut run: impl FnMut(f64, f64) -> Result<Trial, Error>,
-) -> Result<Choice, Error> {
+    mut run: impl FnMut(f64, f64) -> Result<Trial<X>, Error>,
+) -> Result<Choice<X>, Error> {
     let mut threshold = target.ceiling.0 - MARGIN_DB;
-    let mut best: Option<Trial> = None;
+    let mut best: Option<Trial<X>> = None;
     // Whether the last trial run is `best`.
     let mut latest = false;
     let mut last = None;

@@ -304,8 +304,9 @@ fn noise(len: usize, mut state: u32) -> impl Iterator<Item = f32> {
     })
 }
 
-#[test]
-fn the_true_peak_around_loud_samples_is_the_true_peak_of_the_whole_buffer() {
+/// Signals whose true peak is hard to get right: loud samples at the ends, crests between
+/// samples, short bursts, a crest raised by quieter samples around it.
+fn peak_cases() -> Vec<(&'static str, Vec<f32>)> {
     let mut limited = speech_like(20.0, 0.9);
     limit(&mut limited, RATE, Db(-1.3));
     let mut edges = speech_like(5.0, 0.3);
@@ -335,7 +336,7 @@ fn the_true_peak_around_loud_samples_is_the_true_peak_of_the_whole_buffer() {
         raised[1_000 - k] = sign;
         raised[1_001 + k] = sign;
     }
-    let cases = [
+    vec![
         ("speech", speech_like(20.0, 0.5)),
         ("limited speech", limited),
         ("loud samples at both ends", edges),
@@ -344,7 +345,12 @@ fn the_true_peak_around_loud_samples_is_the_true_peak_of_the_whole_buffer() {
         ("noise", noise(50_000, 3).collect()),
         ("one sample", vec![0.25]),
         ("a crest raised by quieter samples around it", raised),
-    ];
+    ]
+}
+
+#[test]
+fn the_true_peak_around_loud_samples_is_the_true_peak_of_the_whole_buffer() {
+    let cases = peak_cases();
     for (what, samples) in cases {
         let peaks = meter::peaks(&samples, RATE).expect("peaks");
         assert_eq!(peaks.true_peak, one_meter_true_peak(&samples), "{what}");
@@ -378,4 +384,6 @@ fn no_sample_upsamples_to_twice_its_level() {
     assert_eq!(peaks.true_peak, one_meter_true_peak(&samples));
 }
 
+mod reference;
 mod search;
+mod stream;

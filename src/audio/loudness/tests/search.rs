@@ -25,6 +25,7 @@ fn scripted(target: &Target, gain: f64, script: &[Measured]) -> (Choice, Vec<(f6
             level,
             true_peak: true_peak.map(Db),
             sample_peak: None,
+            extra: (),
         })
     })
     .expect("scripted trials do not fail");
@@ -131,6 +132,7 @@ fn the_best_trial_is_kept_when_it_is_not_the_last() {
             level: Some(GOAL),
             true_peak: Some(Db(CEILING + TINY)),
             sample_peak: None,
+            extra: (),
         }
     );
     // The trial that missed the level corrected the gain; the threshold came down from
@@ -148,6 +150,7 @@ fn a_db_over_the_ceiling_weighs_as_much_as_ten_lu_of_level() {
         level,
         true_peak: true_peak.map(Db),
         sample_peak: None,
+        extra: (),
     };
     let target = podcast();
     let score = |t: Trial| t.score(&target, GOAL);
