@@ -1,4 +1,4 @@
-//! The BS.1770 meter of [`super::normalize`], fed in pieces on parallel threads.
+//! The BS.1770 meter of [`normalize`](super::normalize()), fed in pieces on parallel threads.
 //!
 //! A paragraph is tens of seconds of audio, and a one-sentence edit waits for its
 //! normalization, several meter passes in a row. ebur128 documents how to split a signal so

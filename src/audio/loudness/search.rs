@@ -1,4 +1,5 @@
-//! The gain search of [`super::normalize`]: which gain and limiter threshold to keep.
+//! The gain search of [`normalize`](super::normalize()): which gain and limiter threshold
+//! to keep.
 //!
 //! The search only decides; how a trial is run (in memory, or streamed from a spool) is the
 //! caller's closure. Kept apart so that its rules (when to correct the gain, when to lower

@@ -1,10 +1,10 @@
 //! A spool's normalization in two steps: [`decide`] (passes that only measure), then
 //! [`Normalization::apply`] (the result, streamed to a sink).
 //!
-//! A spool in memory is decided as [`normalize`](super::normalize()) decides, and its result kept from
-//! the last trial. A spilled one is read from disk once per pass, and its result is
-//! computed again chunk by chunk as it goes to the sink: memory does not grow with the
-//! paragraph.
+//! A spool in memory is decided as [`normalize`](super::normalize()) decides, and its
+//! result kept from the last trial. A spilled one is read from disk once per pass, and its
+//! result is computed again chunk by chunk as it goes to the sink: memory does not grow
+//! with the paragraph.
 
 use super::limiter::Limiter;
 use super::normalize::{decide_by, scale, How, InMemory, CHUNK};

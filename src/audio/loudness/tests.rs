@@ -87,6 +87,31 @@ fn every_preset_has_its_exact_target_and_ceiling_in_mono_and_stereo() {
 }
 
 #[test]
+fn levels_print_with_one_decimal_and_their_unit() {
+    assert_eq!(Lufs(-16.04).to_string(), "-16.0 LUFS");
+    assert_eq!(Db(-1.26).to_string(), "-1.3 dB");
+    let measured = Loudness {
+        integrated: Some(Lufs(-19.03)),
+        range: Some(Db(5.0)),
+        true_peak: Some(Db(-1.44)),
+        sample_peak: Some(Db(-2.0)),
+        rms: Some(Db(-22.17)),
+    };
+    assert_eq!(
+        measured.to_string(),
+        "-19.0 LUFS, true peak -1.4 dBTP, RMS -22.2 dB"
+    );
+    let silent = Loudness {
+        integrated: None,
+        range: None,
+        true_peak: None,
+        sample_peak: None,
+        rms: None,
+    };
+    assert_eq!(silent.to_string(), "silent");
+}
+
+#[test]
 fn every_preset_reaches_its_target_under_the_ceiling() {
     let input = speech_like(12.0, 0.3);
     for (preset, channels) in [
