@@ -185,9 +185,7 @@ impl Limiter {
             self.release = Release::new(self.depth);
         }
         self.over = over;
-        if at < done {
-            self.release(&mut window[at..done]);
-        }
+        self.release(&mut window[at..done]);
     }
 
     /// Limits `samples[..done]` of a cluster that ends with `samples`' last sample (as far
@@ -195,14 +193,12 @@ impl Limiter {
     fn cluster(&mut self, samples: &mut [f32], done: usize) {
         let ceiling = self.ceiling;
         self.ramp.clear();
-        self.ramp.extend(samples.iter().map(|&s| {
-            let a = f64::from(s).abs();
-            if a > ceiling {
-                ceiling / a
-            } else {
-                1.0
-            }
-        }));
+        // The gain that brings each sample to the ceiling, 1 for those under it.
+        self.ramp.extend(
+            samples
+                .iter()
+                .map(|&s| (ceiling / f64::from(s).abs()).min(1.0)),
+        );
         for i in (0..self.ramp.len().saturating_sub(1)).rev() {
             self.ramp[i] = self.ramp[i].min(self.ramp[i + 1] + self.attack_step);
         }

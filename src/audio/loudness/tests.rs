@@ -361,8 +361,16 @@ fn peak_cases() -> Vec<(&'static str, Vec<f32>)> {
         raised[1_000 - k] = sign;
         raised[1_001 + k] = sign;
     }
+    // Crests (0.99) between samples (0.70) after a higher sample (0.85): the samples around
+    // the crests are not the highest so far, but over half of it.
+    let mut later: Vec<f32> = noise(20_000, 17).map(|n| n * 0.01).collect();
+    later[1_000] = 0.85;
+    for (i, s) in later[10_000..10_400].iter_mut().enumerate() {
+        *s = (0.99 * (std::f64::consts::FRAC_PI_2 * (i as f64 + 0.5)).sin()) as f32;
+    }
     vec![
         ("speech", speech_like(20.0, 0.5)),
+        ("crests between samples after a higher sample", later),
         ("limited speech", limited),
         ("loud samples at both ends", edges),
         ("crests between samples", between),
@@ -409,6 +417,7 @@ fn no_sample_upsamples_to_twice_its_level() {
     assert_eq!(peaks.true_peak, one_meter_true_peak(&samples));
 }
 
+mod decide;
 mod reference;
 mod search;
 mod stream;
