@@ -79,11 +79,13 @@ impl Normalization {
             }
             How::Limit { gain, threshold } => {
                 let mut limiter = Limiter::new(spool.rate(), Db(threshold));
+                // The limiter hands on what is final, which can be more than a chunk.
+                let mut out = |limited: &[f32]| limited.chunks(CHUNK).try_for_each(&mut sink);
                 while let Some(chunk) = next::<E>(&mut chunks)? {
                     scale(chunk, gain, &mut scaled);
-                    limiter.push(&scaled, &mut sink)?;
+                    limiter.push(&scaled, &mut out)?;
                 }
-                limiter.finish(&mut sink)?;
+                limiter.finish(&mut out)?;
             }
         }
         Ok(())

@@ -397,3 +397,39 @@ fn a_sink_error_stops_apply_and_is_what_apply_returns() {
         assert_eq!(calls, 2, "no chunk after the error");
     }
 }
+
+#[test]
+fn a_spilled_result_reaches_the_sink_at_most_a_chunk_at_a_time() {
+    // A spool read back as a full chunk, a short one (the rest of the file) and a long one
+    // (the samples still in memory): the limiter holds the short one back, and would hand
+    // on more than a chunk with the next.
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Quiet speech with loud clicks: the limiter works.
+    let mut input = speech_like(6.0, 0.05);
+    for at in (1_000..input.len()).step_by(20_000) {
+        input[at] = 0.9;
+    }
+    let mut spool = Spool::with_limit(RATE, dir.path(), 3_500);
+    let mut at = 0;
+    for size in [3_000, 1_000, CHUNK, 62_000] {
+        spool.push(&input[at..at + size]).expect("push");
+        at += size;
+    }
+    let mut sizes = Vec::new();
+    let mut chunks = spool.chunks(CHUNK);
+    while let Some(chunk) = chunks.next_chunk().expect("read") {
+        sizes.push(chunk.len());
+    }
+    assert_eq!(sizes, [CHUNK, 4_000, 62_000]);
+    let target = Preset::Podcast.target(1).expect("a target");
+    let normalization = decide(&spool, &target).expect("decide");
+    assert!(matches!(normalization.how, How::Limit { .. }));
+    let mut largest = 0;
+    normalization
+        .apply(&spool, |chunk| -> Result<(), Error> {
+            largest = largest.max(chunk.len());
+            Ok(())
+        })
+        .expect("apply");
+    assert_eq!(largest, CHUNK);
+}
