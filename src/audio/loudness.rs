@@ -133,7 +133,7 @@ impl Preset {
 pub struct Loudness {
     /// Gated integrated loudness.
     pub integrated: Option<Lufs>,
-    /// Loudness range (EBU Tech 3342), in LU; [`measure`] reports it, [`normalize`] does not
+    /// Loudness range (EBU Tech 3342), in LU; [`measure`] reports it, [`normalize()`] does not
     /// spend the time on it.
     pub range: Option<Db>,
     /// True peak, dBTP.
@@ -170,7 +170,7 @@ impl fmt::Display for Loudness {
     }
 }
 
-/// What [`normalize`] did.
+/// What [`normalize()`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Gain {

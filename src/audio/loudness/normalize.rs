@@ -24,7 +24,7 @@ pub(super) enum How {
     Limit { gain: f64, threshold: f64 },
 }
 
-/// The measuring passes [`decide`] asks for, over the audio as it is stored.
+/// The measuring passes [`decide_by`] asks for, over the audio as it is stored.
 pub(super) trait Passes {
     /// What a trial measures besides the level and peaks.
     type Extra;
