@@ -7,6 +7,11 @@
 //! gain would push the true peak over the ceiling, a smooth look-ahead limiter (not a
 //! clipper) tames only the peaks, and the gain is re-tuned so that the result still meets the
 //! loudness target.
+//!
+//! A paragraph too long for memory is normalized from its [`Spool`](crate::audio::spool::Spool):
+//! [`decide`] measures (every pass reads the spool once, in order) and
+//! [`Normalization::apply`] streams the result to a sink, so memory stays flat however long
+//! the paragraph.
 
 use std::fmt;
 
@@ -16,8 +21,15 @@ use serde::{Deserialize, Serialize};
 use limiter::limit;
 use meter::meter_error;
 
+pub use normalize::CHUNK;
+pub use spooled::{decide, Normalization};
+
 mod limiter;
 mod meter;
+mod normalize;
+mod search;
+mod spooled;
+mod stream;
 
 /// Integrated loudness in LUFS (loudness units relative to full scale).
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd, Serialize, Deserialize)]
@@ -121,7 +133,7 @@ impl Preset {
 pub struct Loudness {
     /// Gated integrated loudness.
     pub integrated: Option<Lufs>,
-    /// Loudness range (EBU Tech 3342), in LU; [`measure`] reports it, [`normalize`] does not
+    /// Loudness range (EBU Tech 3342), in LU; [`measure`] reports it, [`normalize()`] does not
     /// spend the time on it.
     pub range: Option<Db>,
     /// True peak, dBTP.
@@ -158,7 +170,7 @@ impl fmt::Display for Loudness {
     }
 }
 
-/// What [`normalize`] did.
+/// What [`normalize()`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Gain {
@@ -181,6 +193,9 @@ pub enum Error {
         #[source]
         source: ebur128::Error,
     },
+    /// A spilled paragraph could not be read back.
+    #[error(transparent)]
+    Spool(#[from] crate::audio::spool::Error),
 }
 
 /// Measure `samples` (mono) at `sample_rate`.
@@ -204,190 +219,21 @@ pub fn measure(samples: &[f32], sample_rate: u32) -> Result<Loudness, Error> {
     })
 }
 
-/// How close to the target the gain search stops, in LU (the promise is 1 LU; aim closer).
-const AIM: f64 = 0.1;
-/// Rounds of gain search; each round re-measures. Three are usually enough.
-const ROUNDS: usize = 8;
-/// How far under the true-peak ceiling the limiter aims at first, in dB: the limiter sees
-/// samples, and the peaks between samples can be a little higher.
-const MARGIN_DB: f64 = 0.3;
-
 /// Bring `samples` (mono) to `target` with one gain for the whole buffer, limiting peaks that
 /// the gain would push over the ceiling. Silent or too short input (no integrated loudness)
 /// is left untouched with a gain of 0 dB. The gain is re-tuned after limiting, for at most
 /// eight measurements; should a pathological input not converge, the closest result is
 /// kept, so callers that promise a tolerance check [`Gain::after`].
+///
+/// The same as [`decide`] then [`Normalization::apply`] on a spool holding `samples`.
 pub fn normalize(samples: &mut [f32], sample_rate: u32, target: &Target) -> Result<Gain, Error> {
-    // The loudness range is of no use here, and the true peak (4x oversampled) matters only
-    // for the result: measure the level first. The level is measured in parallel pieces,
-    // the true peak only around the loud samples (see `meter`).
-    let before = measure_level(samples, sample_rate)?;
-    let (goal, measured) = match (target.level, before.level(&target.level)) {
-        (Level::Integrated(goal), Some(measured)) => (goal.0, measured),
-        (Level::Rms(goal), Some(measured)) => (goal.0, measured),
-        (_, None) => {
-            let mut after = before;
-            after.true_peak = true_peak(samples, sample_rate)?;
-            return Ok(Gain {
-                gain: Db(0.0),
-                limited: Db(0.0),
-                before,
-                after,
-            });
-        }
-    };
-    let mut gain_db = goal - measured;
-    let original = samples.to_vec();
-    // Much speech needs no limiting: then one gain is the whole job, and the level moves by
-    // exactly that gain (BS.1770 gating is relative; RMS and sample peak scale).
-    let shift = |d: Option<Db>| d.map(|d| Db(d.0 + gain_db));
-    if shift(before.sample_peak).is_none_or(|sp| sp.0 <= target.ceiling.0 - MARGIN_DB) {
-        let factor = Db(gain_db).factor();
-        for s in samples.iter_mut() {
-            *s = (f64::from(*s) * factor) as f32;
-        }
-        let tp = true_peak(samples, sample_rate)?;
-        if tp.is_none_or(|tp| tp.0 <= target.ceiling.0) {
-            return Ok(Gain {
-                gain: Db(gain_db),
-                limited: Db(0.0),
-                before,
-                after: Loudness {
-                    integrated: before.integrated.map(|l| Lufs(l.0 + gain_db)),
-                    range: None,
-                    true_peak: tp,
-                    sample_peak: shift(before.sample_peak),
-                    rms: shift(before.rms),
-                },
-            });
-        }
+    let mut passes = normalize::InMemory::new(samples, sample_rate);
+    let (gain, how) = normalize::decide_by(&mut passes, target)?;
+    if how != normalize::How::Unchanged {
+        let out = passes.out;
+        samples.copy_from_slice(&out);
     }
-    // Limiting: try a gain, limit the peaks it pushes over the threshold, measure again,
-    // correct the gain. The limiter keeps the samples under the threshold; only peaks
-    // between samples can go higher, and if the true peak is over the ceiling the threshold
-    // comes down by as much.
-    let mut threshold_db = target.ceiling.0 - MARGIN_DB;
-    let mut best: Option<Trial> = None;
-    // Whether `samples` holds the best trial (else the last one).
-    let mut holds_best = false;
-    let mut last = None;
-    for _ in 0..ROUNDS {
-        let trial = Trial::run(
-            &original,
-            samples,
-            sample_rate,
-            target,
-            gain_db,
-            threshold_db,
-        )?;
-        holds_best = false;
-        let miss = goal - trial.level.unwrap_or(goal);
-        if miss.abs() > AIM {
-            gain_db += miss;
-            last = Some(trial);
-            continue;
-        }
-        let over = trial.true_peak.map_or(0.0, |tp| tp.0 - target.ceiling.0);
-        if best
-            .as_ref()
-            .is_none_or(|b| trial.score(target, goal) < b.score(target, goal))
-        {
-            best = Some(trial);
-            holds_best = true;
-        }
-        if over <= 0.0 {
-            break;
-        }
-        threshold_db -= over + 0.05;
-    }
-    let best = match (best, last) {
-        (Some(best), _) => {
-            if !holds_best {
-                Trial::run(
-                    &original,
-                    samples,
-                    sample_rate,
-                    target,
-                    best.gain,
-                    best.threshold,
-                )?;
-            }
-            best
-        }
-        // Never within AIM of the level (a pathological input): keep the last trial.
-        (None, Some(last)) => last,
-        (None, None) => unreachable!("ROUNDS > 0"),
-    };
-    let integrated = match target.level {
-        Level::Integrated(_) => best.level.map(Lufs),
-        Level::Rms(_) => meter::feed(samples, sample_rate, Mode::I)?.integrated()?,
-    };
-    Ok(Gain {
-        gain: Db(best.gain),
-        limited: best.limited,
-        before,
-        after: Loudness {
-            integrated,
-            range: None,
-            true_peak: best.true_peak,
-            sample_peak: best.sample_peak,
-            rms: rms(samples),
-        },
-    })
-}
-
-/// One candidate result of [`normalize`]: a gain and limiter threshold tried out.
-struct Trial {
-    gain: f64,
-    threshold: f64,
-    limited: Db,
-    /// The level of the kind the target asks for.
-    level: Option<f64>,
-    true_peak: Option<Db>,
-    sample_peak: Option<Db>,
-}
-
-impl Trial {
-    /// Writes `original` with `gain` applied and peaks limited to `threshold` into `out`,
-    /// and measures its level and peaks (in one pass: most trials are the last).
-    fn run(
-        original: &[f32],
-        out: &mut [f32],
-        sample_rate: u32,
-        target: &Target,
-        gain: f64,
-        threshold: f64,
-    ) -> Result<Trial, Error> {
-        let factor = Db(gain).factor();
-        for (o, &s) in out.iter_mut().zip(original) {
-            *o = (f64::from(s) * factor) as f32;
-        }
-        let limited = limit(out, sample_rate, Db(threshold));
-        let peaks = meter::peaks(out, sample_rate)?;
-        let level = match target.level {
-            Level::Integrated(_) => meter::feed(out, sample_rate, Mode::I)?
-                .integrated()?
-                .map(|l| l.0),
-            Level::Rms(_) => rms(out).map(|r| r.0),
-        };
-        Ok(Trial {
-            gain,
-            threshold,
-            limited,
-            level,
-            true_peak: peaks.true_peak,
-            sample_peak: peaks.sample_peak,
-        })
-    }
-
-    /// How far this trial is from the target: peaks over the ceiling weigh most.
-    fn score(&self, target: &Target, goal: f64) -> f64 {
-        let over = self
-            .true_peak
-            .map_or(0.0, |tp| (tp.0 - target.ceiling.0).max(0.0));
-        let miss = self.level.map_or(0.0, |l| (l - goal).abs());
-        over * 10.0 + miss
-    }
+    Ok(gain)
 }
 
 /// Integrated loudness, sample peak and RMS of `samples`: what [`measure`] gives, but for

@@ -1,4 +1,5 @@
-//! PCM buffers: joining sentence audio into a paragraph with pauses and fades, and WAV files.
+//! PCM buffers: joining sentence audio into a paragraph with pauses and fades (in memory, or
+//! in a [`spool::Spool`] that spills a very long paragraph to disk), and WAV files.
 //!
 //! Audio is handled as `f32` in [-1, 1] between the engine and the file so that gain
 //! (loudness) and fades do not round twice; files are 16-bit PCM.
@@ -6,6 +7,7 @@
 pub mod loudness;
 pub mod mp3;
 pub mod resample;
+pub mod spool;
 pub mod wav;
 pub mod wav64;
 
@@ -45,6 +47,18 @@ pub fn to_i16(s: f32) -> i16 {
     rounded.clamp(-32768, 32767) as i16
 }
 
+/// Fades `piece` in over its first `n` samples and out over its last `n` (at most half of
+/// it each), so that joins never click.
+pub fn fade_ends(piece: &mut [f32], n: usize) {
+    let n = n.min(piece.len() / 2);
+    for i in 0..n {
+        let g = i as f32 / n as f32;
+        piece[i] *= g;
+        let j = piece.len() - 1 - i;
+        piece[j] *= g;
+    }
+}
+
 /// Mono audio at one sample rate.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Pcm {
@@ -80,14 +94,7 @@ impl Pcm {
     pub fn push_speech(&mut self, speech: &[i16], fade: Duration) -> std::ops::Range<u64> {
         let start = self.samples.len();
         self.samples.extend(speech.iter().map(|&s| to_f32(s)));
-        let piece = &mut self.samples[start..];
-        let n = (frames(fade, self.rate) as usize).min(piece.len() / 2);
-        for i in 0..n {
-            let g = i as f32 / n as f32;
-            piece[i] *= g;
-            let j = piece.len() - 1 - i;
-            piece[j] *= g;
-        }
+        fade_ends(&mut self.samples[start..], frames(fade, self.rate) as usize);
         start as u64..self.samples.len() as u64
     }
 

@@ -1,4 +1,4 @@
-//! The BS.1770 meter of [`super::normalize`], fed in pieces on parallel threads.
+//! The BS.1770 meter of [`normalize`](super::normalize()), fed in pieces on parallel threads.
 //!
 //! A paragraph is tens of seconds of audio, and a one-sentence edit waits for its
 //! normalization, several meter passes in a row. ebur128 documents how to split a signal so
@@ -12,6 +12,9 @@
 //!
 //! The true peak, the costliest measure (every sample upsampled 4x through a 48-tap filter),
 //! is taken only around the loud samples instead ([`peaks`]).
+//!
+//! A spilled spool is read once per pass, in order: it is measured by one meter fed chunk
+//! by chunk ([`Level`]) and by [`PeakMeter`], which upsamples around the samples loud so far.
 
 use std::sync::LazyLock;
 
@@ -196,6 +199,144 @@ pub(super) fn peaks(samples: &[f32], sample_rate: u32) -> Result<Peaks, Error> {
 /// The largest absolute sample, 0 for silence or nothing.
 pub(super) fn sample_peak(samples: &[f32]) -> f32 {
     samples.iter().fold(0.0_f32, |m, s| m.max(s.abs()))
+}
+
+/// One BS.1770 meter fed a stream chunk by chunk: the integrated loudness of
+/// [`feed_in`] with one piece.
+pub(super) struct Level {
+    meter: EbuR128,
+    sample_rate: u32,
+}
+
+impl Level {
+    pub(super) fn new(sample_rate: u32) -> Result<Level, Error> {
+        let meter = EbuR128::new(1, sample_rate, Mode::I).map_err(meter_error(sample_rate))?;
+        Ok(Level { meter, sample_rate })
+    }
+
+    pub(super) fn add(&mut self, samples: &[f32]) -> Result<(), Error> {
+        self.meter
+            .add_frames_f32(samples)
+            .map_err(meter_error(self.sample_rate))
+    }
+
+    /// Gated integrated loudness, `None` where undefined (silence, under 400 ms).
+    pub(super) fn integrated(&self) -> Result<Option<Lufs>, Error> {
+        let l = EbuR128::loudness_global_multiple(std::iter::once(&self.meter))
+            .map_err(meter_error(self.sample_rate))?;
+        Ok(l.is_finite().then_some(Lufs(l)))
+    }
+}
+
+/// [`peaks`] of a stream fed chunk by chunk, with the same result.
+///
+/// The sample peak is not known before the end, so a stretch is upsampled around every
+/// sample at half the peak so far or more: a superset of the samples [`peaks`] picks (the
+/// peak so far is at most the final one), and by the same reasoning any superset gives
+/// exactly one meter's true peak. Silence before the first sound is skipped.
+pub(super) struct PeakMeter {
+    meter: EbuR128,
+    sample_rate: u32,
+    /// At 96 kHz and over, every sample is upsampled (as [`peaks`] does).
+    every: bool,
+    /// The largest absolute sample so far.
+    peak: f32,
+    /// The last [`REACH`] samples, by position modulo REACH.
+    history: [f32; REACH],
+    /// Samples seen.
+    seen: usize,
+    /// Where the current stretch ends (exclusive), if one has started.
+    end: Option<usize>,
+    /// Samples to upsample, gathered between two calls to the meter.
+    staged: Vec<f32>,
+}
+
+/// Samples gathered before [`PeakMeter`] hands them to its meter.
+const STAGED: usize = 1 << 14;
+
+impl PeakMeter {
+    pub(super) fn new(sample_rate: u32) -> Result<PeakMeter, Error> {
+        Ok(PeakMeter {
+            meter: EbuR128::new(1, sample_rate, PEAKS).map_err(meter_error(sample_rate))?,
+            sample_rate,
+            every: sample_rate >= 96_000,
+            peak: 0.0,
+            history: [0.0; REACH],
+            seen: 0,
+            end: None,
+            staged: Vec::with_capacity(STAGED + 2 * REACH + 1),
+        })
+    }
+
+    pub(super) fn add(&mut self, samples: &[f32]) -> Result<(), Error> {
+        if self.every {
+            self.peak = samples.iter().fold(self.peak, |m, s| m.max(s.abs()));
+            return self
+                .meter
+                .add_frames_f32(samples)
+                .map_err(meter_error(self.sample_rate));
+        }
+        for &s in samples {
+            let i = self.seen;
+            let a = s.abs();
+            self.peak = self.peak.max(a);
+            // As `peaks` skips a sample (never one at half the final peak or more, since the
+            // peak so far is not over the final one), and silence.
+            let quiet = a < self.peak / OVERSHOOT || a == 0.0;
+            if !quiet {
+                let start = i.saturating_sub(REACH);
+                let from = match self.end {
+                    // Overlapping the last stretch: it goes on.
+                    Some(end) if start <= end => end,
+                    Some(_) => {
+                        self.staged.extend_from_slice(&[0.0; REACH]);
+                        start
+                    }
+                    None => start,
+                };
+                let history = &self.history;
+                self.staged.extend((from..i).map(|k| history[k % REACH]));
+                self.staged.push(s);
+                self.end = Some(i + REACH + 1);
+            } else if self.end.is_some_and(|end| i < end) {
+                self.staged.push(s);
+            }
+            self.history[i % REACH] = s;
+            self.seen += 1;
+            if self.staged.len() >= STAGED {
+                self.flush()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), Error> {
+        self.meter
+            .add_frames_f32(&self.staged)
+            .map_err(meter_error(self.sample_rate))?;
+        self.staged.clear();
+        Ok(())
+    }
+
+    /// The peaks of everything added.
+    pub(super) fn peaks(mut self) -> Result<Peaks, Error> {
+        self.flush()?;
+        let sample_peak = Db::from_amplitude(f64::from(self.peak));
+        if self.peak == 0.0 {
+            return Ok(Peaks {
+                true_peak: None,
+                sample_peak,
+            });
+        }
+        let true_peak = self
+            .meter
+            .true_peak(0)
+            .map_err(meter_error(self.sample_rate))?;
+        Ok(Peaks {
+            true_peak: Db::from_amplitude(true_peak),
+            sample_peak,
+        })
+    }
 }
 
 pub(super) fn meter_error(sample_rate: u32) -> impl Fn(ebur128::Error) -> Error {

@@ -51,24 +51,64 @@ fn assert_meets(samples: &[f32], target: &Target, tolerance: f64) {
 }
 
 #[test]
-fn presets_have_the_documented_targets() {
-    let integrated = |p: Preset, ch| match p.target(ch).map(|t| t.level) {
-        Some(Level::Integrated(l)) => Some(l.0),
-        _ => None,
+fn every_preset_has_its_exact_target_and_ceiling_in_mono_and_stereo() {
+    let integrated = |lufs, ceiling| {
+        Some(Target {
+            level: Level::Integrated(Lufs(lufs)),
+            ceiling: Db(ceiling),
+        })
     };
-    assert_eq!(integrated(Preset::Podcast, 1), Some(-19.0));
-    assert_eq!(integrated(Preset::Podcast, 2), Some(-16.0));
-    assert_eq!(integrated(Preset::Ebu, 1), Some(-23.0));
-    let acx = Preset::Acx.target(1).expect("acx has a target");
-    assert_eq!(acx.level, Level::Rms(Db(-20.0)));
-    assert_eq!(acx.ceiling, Db(-3.0));
-    assert_eq!(Preset::Podcast.target(1).map(|t| t.ceiling), Some(Db(-1.0)));
-    assert_eq!(Preset::Off.target(1), None);
+    let acx = Some(Target {
+        level: Level::Rms(Db(-20.0)),
+        ceiling: Db(-3.0),
+    });
+    let expected = [
+        (Preset::Podcast, 1, integrated(-19.0, -1.0)),
+        (Preset::Podcast, 2, integrated(-16.0, -1.0)),
+        (Preset::Ebu, 1, integrated(-23.0, -1.0)),
+        (Preset::Ebu, 2, integrated(-23.0, -1.0)),
+        (Preset::Acx, 1, acx),
+        (Preset::Acx, 2, acx),
+        (Preset::Off, 1, None),
+        (Preset::Off, 2, None),
+    ];
+    for (preset, channels, target) in expected {
+        assert_eq!(
+            preset.target(channels),
+            target,
+            "{preset:?}, {channels} channels"
+        );
+    }
     assert_eq!(Preset::default(), Preset::Podcast);
     assert_eq!(
         serde_json::to_string(&Preset::Podcast).expect("json"),
         "\"podcast\""
     );
+}
+
+#[test]
+fn levels_print_with_one_decimal_and_their_unit() {
+    assert_eq!(Lufs(-16.04).to_string(), "-16.0 LUFS");
+    assert_eq!(Db(-1.26).to_string(), "-1.3 dB");
+    let measured = Loudness {
+        integrated: Some(Lufs(-19.03)),
+        range: Some(Db(5.0)),
+        true_peak: Some(Db(-1.44)),
+        sample_peak: Some(Db(-2.0)),
+        rms: Some(Db(-22.17)),
+    };
+    assert_eq!(
+        measured.to_string(),
+        "-19.0 LUFS, true peak -1.4 dBTP, RMS -22.2 dB"
+    );
+    let silent = Loudness {
+        integrated: None,
+        range: None,
+        true_peak: None,
+        sample_peak: None,
+        rms: None,
+    };
+    assert_eq!(silent.to_string(), "silent");
 }
 
 #[test]
@@ -289,8 +329,9 @@ fn noise(len: usize, mut state: u32) -> impl Iterator<Item = f32> {
     })
 }
 
-#[test]
-fn the_true_peak_around_loud_samples_is_the_true_peak_of_the_whole_buffer() {
+/// Signals whose true peak is hard to get right: loud samples at the ends, crests between
+/// samples, short bursts, a crest raised by quieter samples around it.
+fn peak_cases() -> Vec<(&'static str, Vec<f32>)> {
     let mut limited = speech_like(20.0, 0.9);
     limit(&mut limited, RATE, Db(-1.3));
     let mut edges = speech_like(5.0, 0.3);
@@ -320,8 +361,16 @@ fn the_true_peak_around_loud_samples_is_the_true_peak_of_the_whole_buffer() {
         raised[1_000 - k] = sign;
         raised[1_001 + k] = sign;
     }
-    let cases = [
+    // Crests (0.99) between samples (0.70) after a higher sample (0.85): the samples around
+    // the crests are not the highest so far, but over half of it.
+    let mut later: Vec<f32> = noise(20_000, 17).map(|n| n * 0.01).collect();
+    later[1_000] = 0.85;
+    for (i, s) in later[10_000..10_400].iter_mut().enumerate() {
+        *s = (0.99 * (std::f64::consts::FRAC_PI_2 * (i as f64 + 0.5)).sin()) as f32;
+    }
+    vec![
         ("speech", speech_like(20.0, 0.5)),
+        ("crests between samples after a higher sample", later),
         ("limited speech", limited),
         ("loud samples at both ends", edges),
         ("crests between samples", between),
@@ -329,7 +378,12 @@ fn the_true_peak_around_loud_samples_is_the_true_peak_of_the_whole_buffer() {
         ("noise", noise(50_000, 3).collect()),
         ("one sample", vec![0.25]),
         ("a crest raised by quieter samples around it", raised),
-    ];
+    ]
+}
+
+#[test]
+fn the_true_peak_around_loud_samples_is_the_true_peak_of_the_whole_buffer() {
+    let cases = peak_cases();
     for (what, samples) in cases {
         let peaks = meter::peaks(&samples, RATE).expect("peaks");
         assert_eq!(peaks.true_peak, one_meter_true_peak(&samples), "{what}");
@@ -362,3 +416,8 @@ fn no_sample_upsamples_to_twice_its_level() {
     let peaks = meter::peaks(&samples, RATE).expect("peaks");
     assert_eq!(peaks.true_peak, one_meter_true_peak(&samples));
 }
+
+mod decide;
+mod reference;
+mod search;
+mod stream;
