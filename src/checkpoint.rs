@@ -8,6 +8,10 @@
 //!
 //! The moments: `placed` (a file was just renamed into the output folder), `before-commit`
 //! (every file is in place, the manifest is not written yet), `after-commit`.
+//!
+//! Likewise `NARRATE_TEST_SPOOL_LIMIT` (samples) makes every paragraph spill to disk past
+//! that many samples ([`spool_limit`]), so that the tests see a long paragraph's path on
+//! the sample.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -33,6 +37,19 @@ pub fn reached(name: &str) {
     }
     #[cfg(not(debug_assertions))]
     let _ = name;
+}
+
+/// The in-memory bound of paragraph spools that `NARRATE_TEST_SPOOL_LIMIT` sets (debug
+/// builds only).
+pub fn spool_limit() -> Option<usize> {
+    #[cfg(debug_assertions)]
+    {
+        std::env::var("NARRATE_TEST_SPOOL_LIMIT")
+            .ok()
+            .and_then(|v| v.parse().ok())
+    }
+    #[cfg(not(debug_assertions))]
+    None
 }
 
 #[cfg(debug_assertions)]

@@ -60,6 +60,18 @@ pub enum InputError {
     Lexicon(#[from] LexiconError),
     #[error("{path}: {message}")]
     Config { path: PathBuf, message: String },
+    #[error(
+        "{path}:{line}: paragraph {paragraph} would be about {hours:.0} h of audio, more than a \
+         WAV file holds ({limit:.1} h at {rate} Hz); split it into shorter paragraphs"
+    )]
+    TooLong {
+        path: PathBuf,
+        line: usize,
+        paragraph: usize,
+        hours: f64,
+        limit: f64,
+        rate: u32,
+    },
 }
 
 /// Everything that can stop a narrate command.

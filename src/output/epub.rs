@@ -11,7 +11,7 @@
 //! cover are stored too (already compressed), the text is deflated; every entry is dated
 //! 1980-01-01, the zip format's epoch. Without an episode there is no EPUB.
 
-use std::io::{Cursor, Write};
+use std::io::{Cursor, Read, Seek, Write};
 use std::time::SystemTime;
 
 use zip::write::SimpleFileOptions;
@@ -47,13 +47,28 @@ h1, h2 { line-height: 1.25; }
 }
 ";
 
-/// The EPUB of `book` with `mp3` (the episode) inside.
+/// The EPUB of `book` with `mp3` (the episode) inside, in memory.
 pub fn render(book: &Book, meta: &Metadata, mp3: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
+    let out = Cursor::new(Vec::with_capacity(mp3.len() + 65_536));
+    let len = mp3.len() as u64;
+    let mut mp3 = mp3;
+    Ok(write(out, book, meta, &mut mp3, len)?.into_inner())
+}
+
+/// Writes the EPUB of `book` to `out`, with the episode, `mp3_len` bytes read from `mp3`,
+/// copied inside as it is read (an episode of many hours is never held in memory).
+pub fn write<W: Write + Seek>(
+    out: W,
+    book: &Book,
+    meta: &Metadata,
+    mp3: &mut dyn Read,
+    mp3_len: u64,
+) -> zip::result::ZipResult<W> {
     let stored = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Stored)
         .last_modified_time(DateTime::default());
     let deflated = stored.compression_method(CompressionMethod::Deflated);
-    let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(mp3.len() + 65_536)));
+    let mut zip = ZipWriter::new(out);
     let mut add = |name: &str, bytes: &[u8], options: SimpleFileOptions| {
         zip.start_file(name, options)?;
         zip.write_all(bytes)?;
@@ -80,7 +95,17 @@ pub fn render(book: &Book, meta: &Metadata, mp3: &[u8]) -> zip::result::ZipResul
             )?;
         }
     }
-    add(&format!("EPUB/{AUDIO}"), mp3, stored)?;
+    // ZIP64 only where the audio needs it: a smaller EPUB stays readable everywhere.
+    zip.start_file(
+        format!("EPUB/{AUDIO}"),
+        stored.large_file(mp3_len >= u64::from(u32::MAX)),
+    )?;
+    std::io::copy(mp3, &mut zip)?;
+    let mut add = |name: &str, bytes: &[u8], options: SimpleFileOptions| {
+        zip.start_file(name, options)?;
+        zip.write_all(bytes)?;
+        zip::result::ZipResult::Ok(())
+    };
     if let Some(cover) = &meta.cover {
         add(
             &format!("EPUB/cover.{}", cover.kind.extension()),
@@ -88,7 +113,7 @@ pub fn render(book: &Book, meta: &Metadata, mp3: &[u8]) -> zip::result::ZipResul
             stored,
         )?;
     }
-    Ok(zip.finish()?.into_inner())
+    zip.finish()
 }
 
 fn xhtml_name(n: usize) -> String {

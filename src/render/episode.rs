@@ -24,7 +24,7 @@ use tempfile::NamedTempFile;
 use super::manifest::{EpisodeEntry, Manifest};
 use super::store::Store;
 use crate::audio::loudness::{Db, Loudness, Lufs};
-use crate::audio::{mp3, resample, to_i16};
+use crate::audio::{mp3, resample, wav64};
 use crate::config::Master;
 use crate::error::{Error, Result};
 
@@ -94,16 +94,26 @@ pub struct Stream {
     mp3_path: PathBuf,
     from: u32,
     to: u32,
-    wav: hound::WavWriter<BufWriter<File>>,
+    wav: wav64::Writer<BufWriter<File>>,
     wav_tmp: NamedTempFile,
     mp3_tmp: NamedTempFile,
     /// Size of the ID3 tag at the start of the MP3.
     tag_len: u64,
     encoder: Option<Encoder>,
     meter: ebur128::EbuR128,
-    /// Frames so far at the engine's rate, and at the episode's.
+    /// Frames so far at the engine's rate, and at the episode's (the current paragraph's
+    /// included).
     done_from: u64,
     done_to: u64,
+    /// The paragraph being pushed.
+    paragraph: Option<Paragraph>,
+}
+
+/// A paragraph on its way into the episode.
+struct Paragraph {
+    resampler: resample::Stream,
+    /// Samples still to write, at the episode's rate.
+    left: u64,
 }
 
 impl std::fmt::Debug for Stream {
@@ -135,18 +145,11 @@ impl Stream {
         };
         let wav_tmp = temp(&wav_path)?;
         let mp3_tmp = temp(&mp3_path)?;
-        let spec = hound::WavSpec {
-            channels: 1,
-            sample_rate: to,
-            bits_per_sample: 16,
-            sample_format: hound::SampleFormat::Int,
-        };
         let wav_file = wav_tmp
             .as_file()
             .try_clone()
             .map_err(|e| Error::output(&wav_path, "cannot write", e))?;
-        let wav =
-            hound::WavWriter::new(BufWriter::new(wav_file), spec).map_err(|e| io(&wav_path, e))?;
+        let wav = wav64::Writer::new(BufWriter::new(wav_file), to).map_err(|e| io(&wav_path, e))?;
         // The chapter times are not known yet; the tag is written again at the end.
         let placeholder = tags(title, artist, chapters.map(|(i, t)| (i, t, 0, 0)));
         let mp3_file = mp3_tmp
@@ -184,28 +187,64 @@ impl Stream {
             meter,
             done_from: 0,
             done_to: 0,
+            paragraph: None,
         })
     }
 
-    /// Appends the next paragraph's audio, exactly as its file holds it.
-    pub fn push(&mut self, samples: &[f32]) -> Result<()> {
-        let wav_path = &self.wav_path;
-        self.meter
-            .add_frames_f32(samples)
-            .map_err(|e| io(wav_path, e))?;
-        let mut resampled =
-            resample::resample(samples, self.from, self.to).map_err(|e| io(wav_path, e))?;
-        self.done_from += samples.len() as u64;
+    /// Starts the next paragraph, `len` samples long at the engine's rate; its samples
+    /// follow with [`Stream::push`] and it ends with [`Stream::end`].
+    pub fn begin(&mut self, len: u64) -> Result<()> {
+        let resampler =
+            resample::Stream::new(self.from, self.to).map_err(|e| io(&self.wav_path, e))?;
+        self.done_from += len;
         let end = resample::resampled_len(self.done_from as usize, self.from, self.to) as u64;
         // Exactly the length this paragraph's place in the program asks for (±1 sample of
         // edge silence), so chapter times stay exact whatever the rates.
-        resampled.resize((end - self.done_to) as usize, 0.0);
+        self.paragraph = Some(Paragraph {
+            resampler,
+            left: end - self.done_to,
+        });
         self.done_to = end;
-        let mut w16 = self.wav.get_i16_writer(resampled.len() as u32);
-        for &s in &resampled {
-            w16.write_sample(to_i16(s));
+        Ok(())
+    }
+
+    /// Appends the current paragraph's next samples, exactly as its file holds them.
+    pub fn push(&mut self, samples: &[f32]) -> Result<()> {
+        self.meter
+            .add_frames_f32(samples)
+            .map_err(|e| io(&self.wav_path, e))?;
+        let mut resampled = Vec::new();
+        let paragraph = self.paragraph.as_mut().expect("push between begin and end");
+        paragraph
+            .resampler
+            .push(samples, &mut resampled)
+            .map_err(|e| io(&self.wav_path, e))?;
+        resampled.truncate(paragraph.left as usize);
+        paragraph.left -= resampled.len() as u64;
+        self.write(resampled)
+    }
+
+    /// Ends the current paragraph: the resampler's last samples, cut or padded with
+    /// silence to the paragraph's length.
+    pub fn end(&mut self) -> Result<()> {
+        let paragraph = self.paragraph.take().expect("end after begin");
+        let mut resampled = Vec::new();
+        paragraph
+            .resampler
+            .finish(&mut resampled)
+            .map_err(|e| io(&self.wav_path, e))?;
+        resampled.resize(paragraph.left as usize, 0.0);
+        self.write(resampled)
+    }
+
+    /// Appends resampled samples to both files.
+    fn write(&mut self, resampled: Vec<f32>) -> Result<()> {
+        if resampled.is_empty() {
+            return Ok(());
         }
-        w16.flush().map_err(|e| io(wav_path, e))?;
+        self.wav
+            .push(&resampled)
+            .map_err(|e| io(&self.wav_path, e))?;
         let (tx, _) = self
             .encoder
             .as_ref()
@@ -267,7 +306,8 @@ impl Stream {
                 .map_err(|e| Error::output(&mp3_path, "cannot write", e))?;
             mp3::write_tag(&mut file, tag_len, &tags).map_err(|e| io(&mp3_path, e))?;
         }
-        wav.finalize().map_err(|e| io(&wav_path, e))?;
+        let (mut wav, _) = wav.finish().map_err(|e| io(&wav_path, e))?;
+        std::io::Write::flush(&mut wav).map_err(|e| io(&wav_path, e))?;
         let _ = mp3_path;
         let stamps = store.place_all(vec![(WAV.to_owned(), wav_tmp), (MP3.to_owned(), mp3_tmp)])?;
         let files = [WAV, MP3]

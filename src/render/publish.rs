@@ -12,7 +12,7 @@ use std::collections::HashSet;
 
 use super::episode;
 use super::manifest::Manifest;
-use super::stamp::FileStamp;
+use super::stamp::{hash_file, FileStamp};
 use super::store::Store;
 use crate::config::{Settings, Source};
 use crate::error::{Error, Result};
@@ -76,17 +76,12 @@ pub fn write(
     let mp3_path = store.out().join(episode::MP3);
     let [page, ebook, feed] = planned(settings, episode);
     // The EPUB holds the MP3; the feed needs only its size.
-    let (mp3, mp3_len) = if ebook.1 {
-        let bytes =
-            std::fs::read(&mp3_path).map_err(|e| Error::output(&mp3_path, "cannot read", e))?;
-        let len = bytes.len() as u64;
-        (bytes, len)
-    } else if feed.1 {
-        let meta =
-            std::fs::metadata(&mp3_path).map_err(|e| Error::output(&mp3_path, "cannot read", e))?;
-        (Vec::new(), meta.len())
+    let mp3_len = if ebook.1 || feed.1 {
+        std::fs::metadata(&mp3_path)
+            .map_err(|e| Error::output(&mp3_path, "cannot read", e))?
+            .len()
     } else {
-        (Vec::new(), 0)
+        0
     };
     let mut stamps = Vec::new();
     let mut put = |(name, on): (&str, bool), bytes: &dyn Fn() -> Result<Vec<u8>>| -> Result<()> {
@@ -116,15 +111,6 @@ pub fn write(
         };
         Ok(readalong::render(&book, &meta, audio).into_bytes())
     })?;
-    put(ebook, &|| {
-        epub::render(&book, &meta, &mp3).map_err(|e| {
-            Error::output(
-                store.out().join(epub::FILE),
-                "cannot build",
-                std::io::Error::other(e),
-            )
-        })
-    })?;
     put(feed, &|| {
         let enclosure = rss::Enclosure {
             file: episode::MP3,
@@ -133,5 +119,40 @@ pub fn write(
         let page = page.1.then_some(readalong::FILE);
         Ok(rss::render(&book, &meta, enclosure, page).into_bytes())
     })?;
+    if ebook.1 {
+        stamps.push((
+            epub::FILE.to_owned(),
+            write_epub(store, &book, &meta, &mp3_path, mp3_len)?,
+        ));
+    } else if owned.contains(epub::FILE) {
+        store.remove(epub::FILE)?;
+    }
     Ok(stamps)
+}
+
+/// Writes the EPUB (which holds the MP3 at `mp3_path`, copied as it is read) to a staged
+/// file, and puts it in place unless the file there already has the same bytes.
+fn write_epub(
+    store: &Store,
+    book: &Book,
+    meta: &Metadata,
+    mp3_path: &std::path::Path,
+    mp3_len: u64,
+) -> Result<FileStamp> {
+    let path = store.out().join(epub::FILE);
+    let staged = store.stage(epub::FILE)?;
+    let mut mp3 = std::io::BufReader::new(
+        std::fs::File::open(mp3_path).map_err(|e| Error::output(mp3_path, "cannot read", e))?,
+    );
+    let out = std::io::BufWriter::new(staged.as_file());
+    let out = epub::write(out, book, meta, &mut mp3, mp3_len)
+        .map_err(|e| Error::output(&path, "cannot build", std::io::Error::other(e)))?;
+    out.into_inner()
+        .map_err(|e| Error::output(&path, "cannot write", e.into_error()))?;
+    let cannot_read = |e| Error::output(&path, "cannot read", e);
+    let (new, _) = hash_file(staged.path()).map_err(cannot_read)?;
+    if path.is_file() && hash_file(&path).map_err(cannot_read)?.0 == new {
+        return FileStamp::of_placed(&path, new).map_err(cannot_read);
+    }
+    store.place(epub::FILE, staged)
 }

@@ -229,6 +229,7 @@ fn render_in(
     if let Some(refusal) = plan.refusal(store.out()) {
         return Err(refusal);
     }
+    super::finish::refuse_too_long(&plan, settings, stamp.sample_rate)?;
     let mut warnings = Vec::new();
     if let Loaded::Damaged { reason } = &previous {
         let to = store.set_aside_manifest()?;

@@ -11,10 +11,11 @@ use indicatif::ProgressBar;
 use super::cache::{self, Cache, Key};
 use super::finish::Job;
 use super::manifest::{Loaded, ParagraphEntry, SentenceEntry};
-use super::plan::{self, Action, Keyed, Plan};
+use super::plan::{Action, Keyed, Plan};
 use super::run::Summary;
 use super::stamp::FileStamp;
-use crate::audio::{self, Pcm};
+use crate::audio;
+use crate::audio::spool::{self, Spool};
 use crate::config::{Layout, Settings};
 use crate::engine::{Engine, SynthRequest};
 use crate::error::{Error, Result};
@@ -60,22 +61,11 @@ pub(super) fn speak(
         })
     };
 
-    let mut ahead = Ahead::default();
-    for (i, step) in plan.steps.iter().enumerate() {
+    let mut ahead = Ahead::new(plan);
+    let tmp = super::store::tmp_of(&settings.output);
+    for step in &plan.steps {
         if interrupted.load(Ordering::SeqCst) {
             return Err(Error::Interrupted);
-        }
-        if i >= ahead.next {
-            ahead.fill(
-                &plan.steps[i..],
-                i,
-                engine,
-                cache,
-                &settings.script.voice,
-                rate,
-                progress,
-                &mut summary,
-            )?;
         }
         let p = &step.keyed.paragraph;
         summary.sentences += p.sentences.len();
@@ -109,23 +99,26 @@ pub(super) fn speak(
         match assemble(
             &step.keyed,
             &settings.layout,
+            match crate::checkpoint::spool_limit() {
+                Some(limit) => Spool::with_limit(rate, &tmp, limit),
+                None => Spool::new(rate, &tmp),
+            },
             engine,
             cache,
-            &mut ahead.ready,
+            &mut ahead,
             &settings.script.voice,
-            rate,
             progress,
             &mut summary,
             interrupted,
         ) {
-            Ok((pcm, sentences)) => {
+            Ok((spool, sentences)) => {
                 summary.written += 1;
                 let spoken = match &step.action {
                     Action::Synthesize { sentences } => sentences.len(),
                     _ => 0,
                 };
                 summary.written_files.push((p.file.clone(), spoken));
-                summary.audio += pcm.duration();
+                summary.audio += spool.duration();
                 entries.push(ParagraphEntry {
                     index: p.index,
                     file: p.file.clone(),
@@ -133,14 +126,14 @@ pub(super) fn speak(
                     hash: step.keyed.hash.clone(),
                     // Filled in when the finisher has placed the file.
                     stamp: FileStamp::default(),
-                    frames: pcm.frames(),
+                    frames: spool.len(),
                     loudness: None,
                     sentences,
                 });
                 let job = Job::Fresh {
                     slot: entries.len() - 1,
                     file: p.file.clone(),
-                    pcm,
+                    spool,
                 };
                 if jobs.send(job).is_err() {
                     return finisher_stopped();
@@ -169,29 +162,44 @@ pub(super) fn speak(
     })
 }
 
+/// Assembles one paragraph into `spool`: head silence, each sentence's pieces with short
+/// breaths between them, a pause between sentences, tail silence. Pieces come from the
+/// batch spoken ahead, the cache, or (when neither has them) the engine.
 #[allow(clippy::too_many_arguments)] // the pieces of one paragraph job; a struct would only rename them
 fn assemble(
     keyed: &Keyed,
     layout: &Layout,
+    mut spool: Spool,
     engine: &mut dyn Engine,
     cache: &Cache,
-    ready: &mut HashMap<Key, Vec<i16>>,
+    ahead: &mut Ahead<'_>,
     voice: &crate::config::Voice,
-    rate: u32,
     progress: &ProgressBar,
     summary: &mut Summary,
     interrupted: &AtomicBool,
-) -> Result<(Pcm, Vec<SentenceEntry>)> {
-    let mut pcm = Pcm::new(rate);
-    pcm.push_silence(layout.head);
+) -> Result<(Spool, Vec<SentenceEntry>)> {
+    let rate = spool.rate();
+    spool.push_silence(layout.head).map_err(spooled)?;
     let mut entries = Vec::with_capacity(keyed.paragraph.sentences.len());
-    for (sentence, keys) in keyed.paragraph.sentences.iter().zip(&keyed.keys) {
-        let start = pcm.frames();
+    for (n, (sentence, keys)) in keyed
+        .paragraph
+        .sentences
+        .iter()
+        .zip(&keyed.keys)
+        .enumerate()
+    {
+        if n > 0 {
+            spool.push_silence(layout.sentence_pause).map_err(spooled)?;
+        }
+        let start = spool.len();
         for (i, (piece, key)) in sentence.pieces.iter().zip(keys).enumerate() {
             if interrupted.load(Ordering::SeqCst) {
                 return Err(Error::Interrupted);
             }
-            let found = match ready.remove(key) {
+            if !ahead.ready.contains_key(key) && ahead.is_queued(key) {
+                ahead.fill(engine, cache, voice, rate, progress, summary)?;
+            }
+            let found = match ahead.ready.remove(key) {
                 Some(samples) => Found::Ready(samples),
                 None => match cache.get(key, rate) {
                     cache::Lookup::Hit(samples) => Found::Cached(samples),
@@ -221,26 +229,31 @@ fn assemble(
             };
             if i > 0 {
                 // Pieces of one long sentence: a short breath, not a sentence pause.
-                pcm.push_silence(layout.sentence_pause / 3);
+                spool
+                    .push_silence(layout.sentence_pause / 3)
+                    .map_err(spooled)?;
             }
-            pcm.push_speech(&samples, layout.fade);
+            spool.push_speech(&samples, layout.fade).map_err(spooled)?;
         }
         entries.push(SentenceEntry {
             text: sentence.text.clone(),
             speech: sentence.speech.clone(),
             keys: keys.clone(),
             start,
-            end: pcm.frames(),
+            end: spool.len(),
         });
-        pcm.push_silence(layout.sentence_pause);
     }
-    // The last sentence's pause is replaced by the paragraph tail.
-    let pause = audio::frames(layout.sentence_pause, rate) as usize;
-    if !entries.is_empty() {
-        pcm.samples.truncate(pcm.samples.len() - pause);
-    }
-    pcm.push_silence(layout.tail);
-    Ok((pcm, entries))
+    spool.push_silence(layout.tail).map_err(spooled)?;
+    Ok((spool, entries))
+}
+
+/// A spool's I/O error as the run's.
+fn spooled(e: spool::Error) -> Error {
+    let action = match e.action {
+        "read" => "cannot read spilled audio in",
+        _ => "cannot spill audio to",
+    };
+    Error::output(e.dir, action, e.source)
 }
 
 /// Where a piece's audio comes from while assembling.
@@ -251,42 +264,25 @@ enum Found {
     Missing,
 }
 
-/// Speech spoken ahead of assembly, a batch at a time.
-#[derive(Default)]
-struct Ahead {
-    /// Samples of pieces spoken in the current batch and not assembled yet.
-    ready: HashMap<Key, Vec<i16>>,
-    /// Index of the first step the current batch does not cover.
+/// The pieces a plan has to synthesize, spoken ahead of assembly a batch at a time, so that
+/// an engine that works on several at once ([`Engine::batch`]) gets them together, and so
+/// that memory holds one batch of speech however long a paragraph is.
+struct Ahead<'p> {
+    /// Every piece to synthesize, in the order assembly takes them (repeats once).
+    queue: Vec<(&'p str, &'p Key)>,
+    /// Position in `queue` of each piece not asked for yet.
+    waiting: HashMap<&'p Key, usize>,
+    /// The first piece of `queue` not asked for yet.
     next: usize,
+    /// Samples of pieces spoken and not assembled yet.
+    ready: HashMap<Key, Vec<i16>>,
 }
 
-impl Ahead {
-    /// Speaks the missing pieces of `steps` (which start at step `first`), whole paragraphs
-    /// at a time, until at least [`Engine::batch`] pieces or the last step, in one engine
-    /// call (a paragraph at a time for most engines, so that the finisher starts early); each
-    /// piece goes to the cache as it comes back. A piece that failed is left out: assembly
-    /// speaks it again and reports the error with its paragraph.
-    #[allow(clippy::too_many_arguments)] // the run's pieces, as for `assemble`
-    fn fill(
-        &mut self,
-        steps: &[plan::Step],
-        first: usize,
-        engine: &mut dyn Engine,
-        cache: &Cache,
-        voice: &crate::config::Voice,
-        rate: u32,
-        progress: &ProgressBar,
-        summary: &mut Summary,
-    ) -> Result<()> {
-        let mut pieces: Vec<(&str, &Key)> = Vec::new();
-        let mut seen = HashSet::new();
-        self.next = first;
-        let batch = engine.batch().max(1);
-        for step in steps {
-            if pieces.len() >= batch {
-                break;
-            }
-            self.next += 1;
+impl<'p> Ahead<'p> {
+    fn new(plan: &'p Plan) -> Ahead<'p> {
+        let mut queue = Vec::new();
+        let mut waiting = HashMap::new();
+        for step in &plan.steps {
             let Action::Synthesize { sentences } = &step.action else {
                 continue;
             };
@@ -294,10 +290,45 @@ impl Ahead {
             for &s in sentences {
                 let sentence = &keyed.paragraph.sentences[s];
                 for (piece, key) in sentence.pieces.iter().zip(&keyed.keys[s]) {
-                    if !self.ready.contains_key(key) && seen.insert(key) && !cache.contains(key) {
-                        pieces.push((piece, key));
+                    if !waiting.contains_key(key) {
+                        waiting.insert(key, queue.len());
+                        queue.push((piece.as_str(), key));
                     }
                 }
+            }
+        }
+        Ahead {
+            queue,
+            waiting,
+            next: 0,
+            ready: HashMap::new(),
+        }
+    }
+
+    /// Whether `key` is a piece to synthesize that has not been asked for yet.
+    fn is_queued(&self, key: &Key) -> bool {
+        self.waiting.get(key).is_some_and(|&at| at >= self.next)
+    }
+
+    /// Speaks the next [`Engine::batch`] pieces of the queue that the cache lacks, in one
+    /// engine call; each goes to the cache as it comes back. A piece that failed is left
+    /// out: assembly speaks it again and reports the error with its paragraph.
+    fn fill(
+        &mut self,
+        engine: &mut dyn Engine,
+        cache: &Cache,
+        voice: &crate::config::Voice,
+        rate: u32,
+        progress: &ProgressBar,
+        summary: &mut Summary,
+    ) -> Result<()> {
+        let batch = engine.batch().max(1);
+        let mut pieces: Vec<(&str, &Key)> = Vec::with_capacity(batch);
+        while pieces.len() < batch && self.next < self.queue.len() {
+            let (piece, key) = self.queue[self.next];
+            self.next += 1;
+            if !cache.contains(key) {
+                pieces.push((piece, key));
             }
         }
         if pieces.is_empty() {

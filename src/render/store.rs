@@ -52,8 +52,12 @@ fn ledger_path(out: &Path) -> PathBuf {
 
 /// The cache of the output folder `out`, for reading (`narrate plan`).
 pub fn cache_of(out: &Path) -> Cache {
-    let state = out.join(STATE_DIR);
-    Cache::new(state.join("cache"), state.join("tmp"))
+    Cache::new(out.join(STATE_DIR).join("cache"), tmp_of(out))
+}
+
+/// The folder of files being written (and of spilled audio) in the output folder `out`.
+pub fn tmp_of(out: &Path) -> PathBuf {
+    out.join(STATE_DIR).join("tmp")
 }
 
 /// Files narrate wrote in `out`: those the manifest records (or an earlier format's names),
@@ -158,7 +162,7 @@ impl Store {
     }
 
     pub fn tmp(&self) -> PathBuf {
-        self.state.join("tmp")
+        tmp_of(&self.out)
     }
 
     pub fn cache(&self) -> Cache {

@@ -206,3 +206,29 @@ fn a_file_narrate_did_not_write_is_refused_and_left_alone() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_paragraph_too_long_for_a_wav_file_is_refused_before_any_speech() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("book.txt");
+    // A short paragraph, then one of 1.3 MB: 240,000 words at 100 words a minute and
+    // 40,000 sentence pauses come to 43 hours, past the 27 a 16-bit WAV file holds at
+    // 22,050 Hz.
+    let long = "Words of a very long paragraph. ".repeat(40_000);
+    std::fs::write(&script, format!("A short one.\n\n{long}\n")).expect("write");
+    let out_dir = dir.path().join("out");
+    let out = narrate(dir.path())
+        .arg(&script)
+        .args(["--rate", "100", "-o"])
+        .arg(&out_dir)
+        .output()
+        .expect("run");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(INPUT), "{err}");
+    assert!(
+        err.contains("book.txt:3: paragraph 2 would be about 43 h of audio"),
+        "{err}"
+    );
+    assert!(err.contains("split it into shorter paragraphs"), "{err}");
+    assert!(!out_dir.exists(), "nothing written, nothing spoken: {err}");
+}

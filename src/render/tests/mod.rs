@@ -94,7 +94,7 @@ fn first_run_synthesizes_every_sentence_once() {
 }
 
 #[test]
-fn pieces_go_to_the_engine_in_batches_of_whole_paragraphs() {
+fn pieces_go_to_the_engine_in_batches_of_at_most_what_it_asks_for() {
     let dir = tempfile::tempdir().expect("tempdir");
     let script: String = (0..20)
         .map(|i| format!("Paragraph {i} begins. Paragraph {i} ends.\n"))
@@ -104,8 +104,8 @@ fn pieces_go_to_the_engine_in_batches_of_whole_paragraphs() {
         ..Fake::default()
     };
     let s = run(dir.path(), &script, &mut engine);
-    // Whole paragraphs until at least what the engine asks for, so an engine with several
-    // workers has enough to share; the rest in the last batch.
+    // What the engine asks for, across paragraphs, so an engine with several workers has
+    // enough to share; the rest in the last batch.
     assert_eq!(engine.batches, vec![16, 16, 8]);
     assert_eq!(s.synthesized, 40);
     assert_eq!(s.cached, 0, "pieces spoken ahead are not cache hits");
@@ -119,11 +119,21 @@ fn pieces_go_to_the_engine_in_batches_of_whole_paragraphs() {
     };
     run(dir.path(), &edited, &mut engine);
     assert_eq!(engine.batches, vec![1]);
-    // An engine that speaks one at a time gets a paragraph at a time.
+    // An engine that speaks one at a time gets one piece at a time.
     let dir = tempfile::tempdir().expect("tempdir");
     let mut engine = Fake::default();
     run(dir.path(), &script, &mut engine);
-    assert_eq!(engine.batches, vec![2; 20]);
+    assert_eq!(engine.batches, vec![1; 40]);
+    // Never a whole long paragraph at once: memory holds one batch of speech.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let long: String = (0..50).map(|i| format!("Sentence {i} is here. ")).collect();
+    let mut engine = Fake {
+        batch: 16,
+        ..Fake::default()
+    };
+    let s = run(dir.path(), &format!("{long}\n"), &mut engine);
+    assert_eq!(engine.batches, vec![16, 16, 16, 2]);
+    assert_eq!(s.synthesized, 50);
 }
 
 #[test]
