@@ -240,11 +240,24 @@ impl Store {
         let records: Vec<Record> = manifest
             .files()
             .flat_map(|(name, stamp)| match stamp {
-                Some(stamp) => vec![Record {
-                    name: name.to_owned(),
-                    hash: stamp.hash.clone(),
-                    size: stamp.size,
-                }],
+                Some(stamp) => {
+                    let mut records = vec![Record {
+                        name: name.to_owned(),
+                        hash: stamp.hash.clone(),
+                        size: stamp.size,
+                    }];
+                    // A file a killed run placed under a name whose stamp this manifest
+                    // carries over from an earlier one (an episode while the episode is
+                    // off): its record stays while it describes the file, so the file stays
+                    // narrate's should the manifest be lost.
+                    let placed = known.remove(name).unwrap_or_default();
+                    records.extend(
+                        placed
+                            .into_iter()
+                            .filter(|r| r.hash != stamp.hash && self.describes(name, r)),
+                    );
+                    records
+                }
                 None => known.remove(name).unwrap_or_default(),
             })
             .collect();
@@ -259,6 +272,13 @@ impl Store {
                 .map_err(|e| Error::output(self.ledger.path(), "cannot write journal", e))?;
         }
         Ok(())
+    }
+
+    /// Whether the ledger `record` describes the file now under `name` (same size and hash).
+    fn describes(&self, name: &str, record: &Record) -> bool {
+        let path = self.out.join(name);
+        std::fs::metadata(&path).is_ok_and(|m| m.len() == record.size)
+            && hash_file(&path).is_ok_and(|(hash, _)| hash == record.hash)
     }
 
     /// Moves a damaged manifest out of the way (to [`DAMAGED_MANIFEST`], replacing an older

@@ -223,3 +223,29 @@ fn a_rerun_leaves_the_manifest_byte_for_byte() {
     run(out, SCRIPT, &mut Fake::default());
     assert_eq!(std::fs::read(&path).expect("read"), first);
 }
+
+#[test]
+fn episode_files_a_killed_run_placed_stay_narrates_while_the_episode_is_off() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path();
+    let run_as = |script: &str, episode: bool, out: &Path| {
+        let mut s = settings(out);
+        s.master.episode = episode;
+        run_with(&s, script, &mut Fake::default(), &Lexicon::default()).expect("render")
+    };
+    run_as(SCRIPT, true, out);
+    run_as(SCRIPT, false, out);
+    // A run of an edit, with the episode on, placed its episode files and was killed.
+    let edited = SCRIPT.replace("It ends here.", "It ends over there.");
+    let other = tempfile::tempdir().expect("tempdir");
+    run_as(&edited, true, other.path());
+    let names = [super::super::episode::MP3, super::super::episode::WAV].map(String::from);
+    place_as_a_killed_run_would(other.path(), out, &names);
+    // The undo runs with the episode off: the episode files stay, and stay narrate's even
+    // when the manifest is lost next.
+    run_as(SCRIPT, false, out);
+    std::fs::write(store::manifest_path(out), "{").expect("damage");
+    let s = run_as(SCRIPT, true, out);
+    assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
+    assert_eq!(files(out), clean(SCRIPT, |_| {}));
+}
