@@ -33,8 +33,7 @@ impl Listing for CueSheet {
         );
         out.push_str(&format!("PERFORMER {}\n", quoted(PERFORMER)));
         out.push_str(&format!("TITLE {}\n", quoted(&program.title)));
-        for chapter in &program.chapters {
-            let (start, end) = fmt::span(chapter);
+        for (chapter, (start, end)) in program.chapters.iter().zip(fmt::spans(&program.chapters)) {
             out.push_str(&format!(
                 "FILE {} WAVE\n  TRACK {:02} AUDIO\n    TITLE {}\n    PERFORMER {}\n    \
                  REM START {}\n    REM DURATION {}\n    INDEX 01 00:00:00\n",
@@ -103,12 +102,13 @@ mod tests {
         let text = CueSheet.render(&program);
         let tracks = parse(&text);
         assert_eq!(tracks.len(), program.chapters.len());
-        for (track, chapter) in tracks.iter().zip(&program.chapters) {
+        let spans = fmt::spans(&program.chapters);
+        for ((track, chapter), (start, end)) in tracks.iter().zip(&program.chapters).zip(spans) {
             assert_eq!(track.0, chapter.file);
             assert_eq!(track.1, chapter.index);
             assert_eq!(track.2, fmt::one_line(&chapter.title).replace('"', "'"));
-            assert_eq!(track.3, fmt::millis(chapter.start));
-            assert_eq!(track.4, fmt::millis(chapter.duration));
+            assert_eq!(track.3, start);
+            assert_eq!(track.4, end - start);
         }
     }
 

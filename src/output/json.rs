@@ -2,8 +2,8 @@
 //!
 //! The format podcast apps fetch through a feed's `<podcast:chapters>` tag. Times are
 //! seconds as JSON numbers; they are rounded to the millisecond before they become
-//! floats, so they print as `12.345`, never `12.345000000001`. `endTime` is the start
-//! plus the duration, so `endTime - startTime` gives the file's length back.
+//! floats, so they print as `12.345`, never `12.345000000001`. A chapter's `endTime` is the
+//! next one's `startTime` ([`fmt::spans`]), as in the MP3's chapters.
 
 use serde::Serialize;
 
@@ -49,13 +49,11 @@ impl Listing for JsonChapters {
             chapters: program
                 .chapters
                 .iter()
-                .map(|chapter| {
-                    let (start, end) = fmt::span(chapter);
-                    Entry {
-                        start_time: fmt::seconds_f64(start),
-                        end_time: fmt::seconds_f64(end),
-                        title: fmt::one_line(&chapter.title),
-                    }
+                .zip(fmt::spans(&program.chapters))
+                .map(|(chapter, (start, end))| Entry {
+                    start_time: fmt::seconds_f64(start),
+                    end_time: fmt::seconds_f64(end),
+                    title: fmt::one_line(&chapter.title),
                 })
                 .collect(),
         };
@@ -95,11 +93,9 @@ mod tests {
         assert_eq!(value["title"], "Essays, \"Collected\" & More");
         let chapters = value["chapters"].as_array().expect("a chapters array");
         assert_eq!(chapters.len(), program.chapters.len());
-        for (entry, chapter) in chapters.iter().zip(&program.chapters) {
-            let start = ms(&entry["startTime"]);
-            let end = ms(&entry["endTime"]);
-            assert_eq!(start, fmt::millis(chapter.start));
-            assert_eq!(end - start, fmt::millis(chapter.duration));
+        let spans = fmt::spans(&program.chapters);
+        for ((entry, chapter), span) in chapters.iter().zip(&program.chapters).zip(spans) {
+            assert_eq!((ms(&entry["startTime"]), ms(&entry["endTime"])), span);
             assert_eq!(entry["title"], fmt::one_line(&chapter.title).as_str());
         }
     }

@@ -10,6 +10,8 @@
 //! what is known of the work ([`Metadata`]) and the episode, so they are functions of a
 //! [`Book`] (the program as sections, paragraphs and sentences) rather than [`Listing`]s.
 
+#[cfg(test)]
+mod agree;
 pub mod book;
 mod cue;
 pub mod epub;
