@@ -480,12 +480,12 @@ mod tests {
     #[test]
     fn source_date_epoch_is_whole_seconds_or_an_error_naming_it() {
         let at = |s: &str| source_date(Some(s.into()));
-        assert_eq!(at("0").unwrap(), Some(std::time::UNIX_EPOCH));
+        assert_eq!(at("0").expect("0 is a date"), Some(std::time::UNIX_EPOCH));
         assert_eq!(
-            at("1717243200").unwrap(),
+            at("1717243200").expect("whole seconds are a date"),
             Some(std::time::UNIX_EPOCH + Duration::from_secs(1_717_243_200))
         );
-        assert_eq!(source_date(None).unwrap(), None);
+        assert_eq!(source_date(None).expect("unset is no date"), None);
         for bad in [
             "",
             "-1",

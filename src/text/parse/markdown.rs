@@ -170,7 +170,7 @@ impl Builder {
     fn push(&mut self, text: &str, offset: usize) {
         if self.silent == 0 {
             if std::mem::take(&mut self.struck)
-                && text.starts_with(|c: char| matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | ')'))
+                && text.starts_with(['.', ',', ';', ':', '!', '?', ')'])
             {
                 self.text.truncate(self.text.trim_end().len());
             }
