@@ -32,6 +32,7 @@ fn halves() -> Program {
         .collect();
     Program {
         title: "Halves".to_owned(),
+        artist: String::new(),
         chapters,
     }
 }

@@ -28,6 +28,10 @@ impl Listing for FfMetadata {
         if !title.is_empty() {
             out.push_str(&format!("title={}\n", escape(&title)));
         }
+        let artist = fmt::one_line(&program.artist);
+        if !artist.is_empty() {
+            out.push_str(&format!("artist={}\n", escape(&artist)));
+        }
         for (chapter, (start, end)) in program.chapters.iter().zip(fmt::spans(&program.chapters)) {
             out.push_str(&format!(
                 "\n[CHAPTER]\nTIMEBASE=1/1000\nSTART={start}\nEND={end}\ntitle={}\n",
@@ -115,6 +119,32 @@ mod tests {
             assert_eq!((parsed.1, parsed.2), span);
             assert_eq!(parsed.3, fmt::one_line(&chapter.title));
         }
+    }
+
+    /// The global `key=value` pairs (before the first section).
+    fn globals(text: &str) -> Vec<(String, String)> {
+        text.lines()
+            .skip(1)
+            .take_while(|l| !l.starts_with('['))
+            .filter_map(key_value)
+            .collect()
+    }
+
+    #[test]
+    fn the_artist_is_a_global_tag_when_there_is_one() {
+        let mut program = fixture::program();
+        assert_eq!(
+            globals(&FfMetadata.render(&program)),
+            [
+                ("title".to_owned(), program.title.clone()),
+                ("artist".to_owned(), program.artist.clone()),
+            ]
+        );
+        program.artist = String::new();
+        assert_eq!(
+            globals(&FfMetadata.render(&program)),
+            [("title".to_owned(), program.title.clone())]
+        );
     }
 
     #[test]

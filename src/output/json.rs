@@ -19,6 +19,9 @@ pub const VERSION: &str = "1.2.0";
 #[derive(Serialize)]
 struct Document<'a> {
     version: &'static str,
+    /// The episode's author (the spec's optional `author`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     title: Option<&'a str>,
     chapters: Vec<Entry>,
@@ -43,8 +46,10 @@ impl Listing for JsonChapters {
 
     fn render(&self, program: &Program) -> String {
         let title = fmt::one_line(&program.title);
+        let artist = fmt::one_line(&program.artist);
         let document = Document {
             version: VERSION,
+            author: Some(artist.as_str()).filter(|a| !a.is_empty()),
             title: Some(title.as_str()).filter(|t| !t.is_empty()),
             chapters: program
                 .chapters
@@ -98,6 +103,18 @@ mod tests {
             assert_eq!((ms(&entry["startTime"]), ms(&entry["endTime"])), span);
             assert_eq!(entry["title"], fmt::one_line(&chapter.title).as_str());
         }
+    }
+
+    #[test]
+    fn the_artist_is_the_author_and_left_out_when_empty() {
+        let mut program = fixture::program();
+        let value: Value =
+            serde_json::from_str(&JsonChapters.render(&program)).expect("valid JSON");
+        assert_eq!(value["author"], "Ann \"Nan\" O'Neil; #1 = best");
+        program.artist = String::new();
+        let value: Value =
+            serde_json::from_str(&JsonChapters.render(&program)).expect("valid JSON");
+        assert!(value.get("author").is_none());
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub use vtt::WebVtt;
 pub struct Program {
     /// Title of the whole narration (front matter, else the script's file stem).
     pub title: String,
+    /// Who is credited (config `artist`, else front matter `author`); empty when unknown.
+    pub artist: String,
     pub chapters: Vec<Chapter>,
 }
 
@@ -149,6 +151,7 @@ mod tests {
     fn every_listing_renders_an_empty_program() {
         let program = Program {
             title: String::new(),
+            artist: String::new(),
             chapters: Vec::new(),
         };
         for listing in all() {

@@ -239,7 +239,7 @@ impl Stream {
         hash: String,
     ) -> Result<EpisodeEntry> {
         self.stop_encoder()?;
-        let program = manifest.program();
+        let program = manifest.program(artist);
         // The times every listing writes, so the CHAP frames agree with them to the ms.
         let spans = crate::output::fmt::spans(&program.chapters);
         let ms = |t: u64| u32::try_from(t).unwrap_or(u32::MAX);

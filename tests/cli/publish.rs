@@ -1,9 +1,10 @@
 //! Publish-ready listings, end to end on the sample: chapter times that agree with the
-//! MP3's CHAP frames (read by ffprobe) to the millisecond.
+//! MP3's CHAP frames (read by ffprobe) to the millisecond, and the artist in every listing
+//! that has a field for it.
 
 use std::process::Command;
 
-use crate::common::sample_output;
+use crate::common::{narrate, sample_output, stderr};
 
 /// `12.345` (JSON number or ffprobe's `12.345000`) to milliseconds.
 fn ms(text: &str) -> u64 {
@@ -91,4 +92,79 @@ fn chapter_times_are_contiguous_and_identical_in_every_listing_and_the_mp3() {
         .map(|(start, length)| (start, start + length))
         .collect();
     assert_eq!(cue, mp3, "chapters.cue against the MP3");
+}
+
+/// Narrates a two-paragraph script in a fresh folder, with `narrate.toml` holding `toml`;
+/// returns the folder and the output folder.
+fn narrate_talk(toml: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("talk.txt"),
+        "First paragraph here.\n\nSecond one is short.\n",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("narrate.toml"), toml).expect("write");
+    let out = narrate(dir.path())
+        .args(["talk.txt", "-o", "out"])
+        .output()
+        .expect("run narrate");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out_dir = dir.path().join("out");
+    (dir, out_dir)
+}
+
+/// The `PERFORMER` values of a cue sheet, disc first, quotes included.
+fn performers(cue: &str) -> Vec<String> {
+    cue.lines()
+        .filter_map(|l| l.trim().strip_prefix("PERFORMER "))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// What cuetools' `cueprint` says of a sheet (None when it is not installed).
+fn cueprint(path: &std::path::Path) -> Option<String> {
+    let out = Command::new("cueprint").arg(path).output().ok()?;
+    assert!(
+        out.status.success(),
+        "cueprint refused {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn the_artist_reaches_the_cue_sheet_ffmetadata_and_json_chapters() {
+    let (_dir, out) = narrate_talk("artist = \"Ann O'Neil\"\n");
+    let cue = std::fs::read_to_string(out.join("chapters.cue")).expect("read");
+    assert_eq!(performers(&cue), vec!["\"Ann O'Neil\""; 3], "{cue}");
+    if let Some(printed) = cueprint(&out.join("chapters.cue")) {
+        assert!(printed.contains("performer:\tAnn O'Neil"), "{printed}");
+    }
+    let ffmetadata = std::fs::read_to_string(out.join("chapters.ffmetadata")).expect("read");
+    assert!(
+        ffmetadata.starts_with(";FFMETADATA1\ntitle=talk\nartist=Ann O'Neil\n\n[CHAPTER]"),
+        "{ffmetadata}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("chapters.json")).expect("read"))
+            .expect("valid JSON");
+    assert_eq!(json["author"], "Ann O'Neil");
+}
+
+#[test]
+fn without_an_artist_no_listing_credits_narrate() {
+    let (_dir, out) = narrate_talk("");
+    let cue = std::fs::read_to_string(out.join("chapters.cue")).expect("read");
+    assert!(performers(&cue).is_empty(), "{cue}");
+    assert!(!cue.contains("narrate"), "{cue}");
+    if let Some(printed) = cueprint(&out.join("chapters.cue")) {
+        assert!(printed.contains("no. of tracks:\t2"), "{printed}");
+    }
+    let ffmetadata = std::fs::read_to_string(out.join("chapters.ffmetadata")).expect("read");
+    assert!(!ffmetadata.contains("artist="), "{ffmetadata}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("chapters.json")).expect("read"))
+            .expect("valid JSON");
+    assert!(json.get("author").is_none(), "{json}");
 }
