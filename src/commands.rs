@@ -204,6 +204,15 @@ fn took(wall: std::time::Duration) -> String {
     }
 }
 
+/// `1 paragraph`, `2 paragraphs`: `n` of a regular English noun.
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// The closing line of a run.
 pub fn summary_line(s: &Summary, settings: &Settings) -> String {
     let wall = s.wall.as_secs_f64();
@@ -217,10 +226,10 @@ pub fn summary_line(s: &Summary, settings: &Settings) -> String {
     };
     let took = took(s.wall);
     let mut line = format!(
-        "narrated {} paragraphs, {} sentences: {} of audio in {took} ({speed}) -> {}\n  \
+        "narrated {}, {}: {} of audio in {took} ({speed}) -> {}\n  \
          speech: {} synthesized, {} from the cache; files: {} written, {} unchanged",
-        s.paragraphs,
-        s.sentences,
+        counted(s.paragraphs, "paragraph"),
+        counted(s.sentences, "sentence"),
         clock(s.audio),
         settings.output.display(),
         s.synthesized,
@@ -243,7 +252,7 @@ pub fn summary_line(s: &Summary, settings: &Settings) -> String {
             })
             .unwrap_or_else(|| "not measured".to_owned());
         line.push_str(&format!(
-            "\n  episode: {}/{{{},{}}} at {} Hz, {} ({:?}){}",
+            "\n  episode: {}/{{{},{}}} at {} Hz, {} ({}){}",
             settings.output.display(),
             crate::render::episode::WAV,
             crate::render::episode::MP3,
@@ -544,6 +553,13 @@ mod tests {
             shown("a\u{1b}]0;pwned\u{7}b\u{9b}c"),
             "a\\u{1b}]0;pwned\\u{7}b\\u{9b}c"
         );
+    }
+
+    #[test]
+    fn one_is_singular() {
+        assert_eq!(counted(0, "paragraph"), "0 paragraphs");
+        assert_eq!(counted(1, "paragraph"), "1 paragraph");
+        assert_eq!(counted(2, "sentence"), "2 sentences");
     }
 
     #[test]

@@ -168,3 +168,44 @@ fn without_an_artist_no_listing_credits_narrate() {
             .expect("valid JSON");
     assert!(json.get("author").is_none(), "{json}");
 }
+
+/// The closing summary of narrating `script` (one paragraph per blank-line block) with
+/// `args`, in a fresh folder.
+fn summary_of(script: &str, args: &[&str]) -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("talk.txt"), script).expect("write");
+    let out = narrate(dir.path())
+        .args(["talk.txt", "-o", "out"])
+        .args(args)
+        .output()
+        .expect("run narrate");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let start = err.find("narrated ").expect("a summary");
+    err[start..].to_owned()
+}
+
+#[test]
+fn summary_counts_in_the_singular_and_names_presets_as_typed() {
+    let one = summary_of("Only one sentence here.\n", &[]);
+    assert!(
+        one.starts_with("narrated 1 paragraph, 1 sentence: "),
+        "{one}"
+    );
+    assert!(one.contains(" dBTP (podcast)"), "{one}");
+    assert!(!one.contains("Podcast"), "{one}");
+
+    let two = summary_of(
+        "One sentence. And two.\n\nA second paragraph.\n",
+        &["--loudness", "ebu"],
+    );
+    assert!(
+        two.starts_with("narrated 2 paragraphs, 3 sentences: "),
+        "{two}"
+    );
+    assert!(two.contains("(ebu)"), "{two}");
+    assert!(!two.contains("(Ebu)"), "{two}");
+
+    let acx = summary_of("Only one sentence here.\n", &["--loudness", "acx"]);
+    assert!(acx.contains("(acx)"), "{acx}");
+}
