@@ -440,6 +440,30 @@ fn voices(args: &VoicesArgs) -> Result<()> {
     Ok(())
 }
 
+/// `header` and `rows` as columns as wide as their widest cell (in characters), two blanks
+/// apart, each line without trailing blanks.
+fn table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let mut lines: Vec<Vec<String>> = vec![header.iter().map(|h| (*h).to_owned()).collect()];
+    lines.extend(rows.map(|row| row.iter().map(|c| c.trim().to_owned()).collect()));
+    let mut widths = vec![0; header.len()];
+    for line in &lines {
+        for (width, cell) in widths.iter_mut().zip(line) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for line in &lines {
+        let mut text = String::new();
+        for (cell, width) in line.iter().zip(&widths) {
+            text.push_str(cell);
+            text.push_str(&" ".repeat(width - cell.chars().count() + 2));
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 /// The voices of a platform engine (espeak-ng, say, SAPI).
 fn system_voices(kind: EngineKind, args: &VoicesArgs, out: &mut impl Write) -> Result<()> {
     let mut engine = engine::open(kind, &engine::VoiceId(String::new()), Default::default())?;
@@ -449,21 +473,16 @@ fn system_voices(kind: EngineKind, args: &VoicesArgs, out: &mut impl Write) -> R
         let _ = writeln!(out, "{json}");
         return Ok(());
     }
-    let _ = writeln!(
-        out,
-        "{:<24} {:<12} {:<8} NAME",
-        "VOICE", "LANGUAGE", "GENDER"
-    );
-    for v in &voices {
-        let _ = writeln!(
-            out,
-            "{:<24} {:<12} {:<8} {}",
-            v.id,
-            v.language,
-            v.gender.as_deref().unwrap_or("-"),
-            v.name
-        );
-    }
+    let rows = voices.iter().map(|v| {
+        vec![
+            v.id.to_string(),
+            v.language.clone(),
+            v.gender.clone().unwrap_or_else(|| "-".to_owned()),
+            v.name.clone(),
+        ]
+    });
+    let header = ["VOICE", "LANGUAGE", "GENDER", "NAME"];
+    let _ = write!(out, "{}", table(&header, rows));
     let _ = writeln!(out, "{} voices ({kind})", voices.len());
     Ok(())
 }
@@ -511,18 +530,17 @@ fn piper_voices(args: &VoicesArgs, out: &mut impl Write) -> Result<()> {
         );
         return Ok(());
     }
-    let _ = writeln!(
-        out,
-        "{:<24} {:<12} {:<8} {:<6} LICENCE",
-        "VOICE", "LANGUAGE", "QUALITY", "HZ"
-    );
-    for v in &installed {
-        let _ = writeln!(
-            out,
-            "{:<24} {:<12} {:<8} {:<6} {}",
-            v.id, v.language, v.quality, v.sample_rate, v.licence
-        );
-    }
+    let rows = installed.iter().map(|v| {
+        vec![
+            v.id.to_string(),
+            v.language.to_string(),
+            v.quality.to_string(),
+            v.sample_rate.to_string(),
+            v.licence.to_string(),
+        ]
+    });
+    let header = ["VOICE", "LANGUAGE", "QUALITY", "HZ", "LICENCE"];
+    let _ = write!(out, "{}", table(&header, rows));
     let _ = writeln!(
         out,
         "{} voices (piper, in {}; use with --engine piper --voice VOICE)",
@@ -552,6 +570,24 @@ mod tests {
         assert_eq!(
             shown("a\u{1b}]0;pwned\u{7}b\u{9b}c"),
             "a\\u{1b}]0;pwned\\u{7}b\\u{9b}c"
+        );
+    }
+
+    #[test]
+    fn table_columns_are_as_wide_as_their_widest_cell() {
+        let rows = [
+            vec![
+                "chr-US-Qaaa-x-west".to_owned(),
+                "chr".to_owned(),
+                "Cherokee ".to_owned(),
+            ],
+            vec!["en".to_owned(), "en-gb".to_owned(), "English".to_owned()],
+        ];
+        assert_eq!(
+            table(&["VOICE", "LANGUAGE", "NAME"], rows.into_iter()),
+            "VOICE               LANGUAGE  NAME\n\
+             chr-US-Qaaa-x-west  chr       Cherokee\n\
+             en                  en-gb     English\n"
         );
     }
 

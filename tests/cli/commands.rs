@@ -56,6 +56,45 @@ fn voices_lists_the_engine_voices() {
 }
 
 #[test]
+fn voices_columns_line_up_for_long_espeak_voice_names() {
+    let out = narrate(&root())
+        .args(["voices", "--engine", "espeak"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    // A header, a row per voice, and the count.
+    let lines: Vec<&str> = text.lines().collect();
+    let (header, lines) = lines.split_first().expect("a header");
+    let (count, lines) = lines.split_last().expect("a count");
+    assert!(count.ends_with(" voices (espeak)"), "{count}");
+    // Where each column starts, in characters, as the header says.
+    let starts: Vec<usize> = ["VOICE", "LANGUAGE", "GENDER", "NAME"]
+        .iter()
+        .map(|h| header.find(h).expect("a column heading"))
+        .collect();
+    assert_eq!(starts[0], 0, "{header}");
+    let rows: Vec<Vec<char>> = lines.iter().map(|l| l.chars().collect()).collect();
+    assert!(rows.len() > 20, "{text}");
+    // espeak-ng has ids longer than the language column was wide (chr-US-Qaaa-x-west).
+    assert!(
+        rows.iter()
+            .any(|r| r.iter().take_while(|c| **c != ' ').count() > 12),
+        "{text}"
+    );
+    for row in &rows {
+        let line: String = row.iter().collect();
+        assert_eq!(line, line.trim_end(), "trailing blanks: {line:?}");
+        for &at in &starts[1..] {
+            assert!(
+                at < row.len() && row[at - 1] == ' ' && row[at] != ' ',
+                "a column does not start at {at}:\n{header}\n{line}"
+            );
+        }
+    }
+}
+
+#[test]
 fn help_has_examples_and_every_command() {
     let out = narrate(&root()).arg("--help").output().expect("run");
     let text = stdout(&out);
