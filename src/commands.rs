@@ -56,7 +56,7 @@ fn load_lexicon(settings: &ScriptSettings) -> Result<Lexicon> {
     let source = match std::fs::read_to_string(path) {
         Ok(s) => s,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(InputError::NotFound { path: path.clone() }.into())
+            return Err(crate::script::not_found(path, &["toml"], "").into())
         }
         Err(source) => {
             return Err(InputError::Read {

@@ -36,8 +36,8 @@ pub mod exit {
 /// Why a script could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    #[error("{path}: no such file")]
-    NotFound { path: PathBuf },
+    #[error("{path}: no such file\n  hint: {hint}")]
+    NotFound { path: PathBuf, hint: String },
     #[error("{path}: is a directory, not a script")]
     Directory { path: PathBuf },
     #[error("{path}: cannot read: {source}")]
