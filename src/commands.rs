@@ -31,9 +31,7 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Man) => {
-            let man = clap_mangen::Man::new(crate::cli::command());
-            man.render(&mut std::io::stdout())
-                .map_err(|e| Error::Other(e.into()))
+            crate::man::render(&mut std::io::stdout()).map_err(|e| Error::Other(e.into()))
         }
     }
 }
