@@ -31,9 +31,7 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Man) => {
-            let man = clap_mangen::Man::new(crate::cli::command());
-            man.render(&mut std::io::stdout())
-                .map_err(|e| Error::Other(e.into()))
+            crate::man::render(&mut std::io::stdout()).map_err(|e| Error::Other(e.into()))
         }
     }
 }
@@ -56,7 +54,7 @@ fn load_lexicon(settings: &ScriptSettings) -> Result<Lexicon> {
     let source = match std::fs::read_to_string(path) {
         Ok(s) => s,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(InputError::NotFound { path: path.clone() }.into())
+            return Err(crate::script::not_found(path, &["toml"], "").into())
         }
         Err(source) => {
             return Err(InputError::Read {
@@ -204,6 +202,15 @@ fn took(wall: std::time::Duration) -> String {
     }
 }
 
+/// `1 paragraph`, `2 paragraphs`: `n` of a regular English noun.
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// The closing line of a run.
 pub fn summary_line(s: &Summary, settings: &Settings) -> String {
     let wall = s.wall.as_secs_f64();
@@ -217,10 +224,10 @@ pub fn summary_line(s: &Summary, settings: &Settings) -> String {
     };
     let took = took(s.wall);
     let mut line = format!(
-        "narrated {} paragraphs, {} sentences: {} of audio in {took} ({speed}) -> {}\n  \
+        "narrated {}, {}: {} of audio in {took} ({speed}) -> {}\n  \
          speech: {} synthesized, {} from the cache; files: {} written, {} unchanged",
-        s.paragraphs,
-        s.sentences,
+        counted(s.paragraphs, "paragraph"),
+        counted(s.sentences, "sentence"),
         clock(s.audio),
         settings.output.display(),
         s.synthesized,
@@ -243,7 +250,7 @@ pub fn summary_line(s: &Summary, settings: &Settings) -> String {
             })
             .unwrap_or_else(|| "not measured".to_owned());
         line.push_str(&format!(
-            "\n  episode: {}/{{{},{}}} at {} Hz, {} ({:?}){}",
+            "\n  episode: {}/{{{},{}}} at {} Hz, {} ({}){}",
             settings.output.display(),
             crate::render::episode::WAV,
             crate::render::episode::MP3,
@@ -431,6 +438,30 @@ fn voices(args: &VoicesArgs) -> Result<()> {
     Ok(())
 }
 
+/// `header` and `rows` as columns as wide as their widest cell (in characters), two blanks
+/// apart, each line without trailing blanks.
+fn table(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let mut lines: Vec<Vec<String>> = vec![header.iter().map(|h| (*h).to_owned()).collect()];
+    lines.extend(rows.map(|row| row.iter().map(|c| c.trim().to_owned()).collect()));
+    let mut widths = vec![0; header.len()];
+    for line in &lines {
+        for (width, cell) in widths.iter_mut().zip(line) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for line in &lines {
+        let mut text = String::new();
+        for (cell, width) in line.iter().zip(&widths) {
+            text.push_str(cell);
+            text.push_str(&" ".repeat(width - cell.chars().count() + 2));
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 /// The voices of a platform engine (espeak-ng, say, SAPI).
 fn system_voices(kind: EngineKind, args: &VoicesArgs, out: &mut impl Write) -> Result<()> {
     let mut engine = engine::open(kind, &engine::VoiceId(String::new()), Default::default())?;
@@ -440,21 +471,16 @@ fn system_voices(kind: EngineKind, args: &VoicesArgs, out: &mut impl Write) -> R
         let _ = writeln!(out, "{json}");
         return Ok(());
     }
-    let _ = writeln!(
-        out,
-        "{:<24} {:<12} {:<8} NAME",
-        "VOICE", "LANGUAGE", "GENDER"
-    );
-    for v in &voices {
-        let _ = writeln!(
-            out,
-            "{:<24} {:<12} {:<8} {}",
-            v.id,
-            v.language,
-            v.gender.as_deref().unwrap_or("-"),
-            v.name
-        );
-    }
+    let rows = voices.iter().map(|v| {
+        vec![
+            v.id.to_string(),
+            v.language.clone(),
+            v.gender.clone().unwrap_or_else(|| "-".to_owned()),
+            v.name.clone(),
+        ]
+    });
+    let header = ["VOICE", "LANGUAGE", "GENDER", "NAME"];
+    let _ = write!(out, "{}", table(&header, rows));
     let _ = writeln!(out, "{} voices ({kind})", voices.len());
     Ok(())
 }
@@ -502,18 +528,17 @@ fn piper_voices(args: &VoicesArgs, out: &mut impl Write) -> Result<()> {
         );
         return Ok(());
     }
-    let _ = writeln!(
-        out,
-        "{:<24} {:<12} {:<8} {:<6} LICENCE",
-        "VOICE", "LANGUAGE", "QUALITY", "HZ"
-    );
-    for v in &installed {
-        let _ = writeln!(
-            out,
-            "{:<24} {:<12} {:<8} {:<6} {}",
-            v.id, v.language, v.quality, v.sample_rate, v.licence
-        );
-    }
+    let rows = installed.iter().map(|v| {
+        vec![
+            v.id.to_string(),
+            v.language.to_string(),
+            v.quality.to_string(),
+            v.sample_rate.to_string(),
+            v.licence.to_string(),
+        ]
+    });
+    let header = ["VOICE", "LANGUAGE", "QUALITY", "HZ", "LICENCE"];
+    let _ = write!(out, "{}", table(&header, rows));
     let _ = writeln!(
         out,
         "{} voices (piper, in {}; use with --engine piper --voice VOICE)",
@@ -544,6 +569,31 @@ mod tests {
             shown("a\u{1b}]0;pwned\u{7}b\u{9b}c"),
             "a\\u{1b}]0;pwned\\u{7}b\\u{9b}c"
         );
+    }
+
+    #[test]
+    fn table_columns_are_as_wide_as_their_widest_cell() {
+        let rows = [
+            vec![
+                "chr-US-Qaaa-x-west".to_owned(),
+                "chr".to_owned(),
+                "Cherokee ".to_owned(),
+            ],
+            vec!["en".to_owned(), "en-gb".to_owned(), "English".to_owned()],
+        ];
+        assert_eq!(
+            table(&["VOICE", "LANGUAGE", "NAME"], rows.into_iter()),
+            "VOICE               LANGUAGE  NAME\n\
+             chr-US-Qaaa-x-west  chr       Cherokee\n\
+             en                  en-gb     English\n"
+        );
+    }
+
+    #[test]
+    fn one_is_singular() {
+        assert_eq!(counted(0, "paragraph"), "0 paragraphs");
+        assert_eq!(counted(1, "paragraph"), "1 paragraph");
+        assert_eq!(counted(2, "sentence"), "2 sentences");
     }
 
     #[test]

@@ -480,10 +480,7 @@ mod tests {
     #[test]
     fn source_date_epoch_is_whole_seconds_or_an_error_naming_it() {
         let at = |s: &str| source_date(Some(s.into()));
-        assert_eq!(
-            at("0").expect("zero is a date"),
-            Some(std::time::UNIX_EPOCH)
-        );
+        assert_eq!(at("0").expect("0 is a date"), Some(std::time::UNIX_EPOCH));
         assert_eq!(
             at("1717243200").expect("whole seconds are a date"),
             Some(std::time::UNIX_EPOCH + Duration::from_secs(1_717_243_200))

@@ -31,13 +31,46 @@ pub mod exit {
     pub const LOCKED: i32 = 7;
     /// Stopped by Ctrl-C (128 + SIGINT).
     pub const INTERRUPTED: i32 = 130;
+
+    /// Every code with what it means, as the README's table and the man page's EXIT STATUS
+    /// say it (`backquotes` mark names).
+    pub const TABLE: [(i32, &str); 9] = [
+        (OK, "done"),
+        (FAILURE, "unexpected failure"),
+        (USAGE, "bad command-line usage"),
+        (
+            INPUT,
+            "the script, lexicon or narrate.toml cannot be used (missing, a directory, not \
+             UTF-8, binary, malformed, nothing to say)",
+        ),
+        (
+            ENGINE,
+            "the speech engine is missing or refused the settings (unknown voice, a pitch \
+             `say`/SAPI cannot do); `narrate speak` without a speech service, a sound device \
+             or the `live` feature",
+        ),
+        (PARTIAL, "some paragraphs failed; the others were written"),
+        (
+            OUTPUT,
+            "the output folder cannot be written, or holds a file narrate did not write \
+             under a name it needs (nothing is written)",
+        ),
+        (LOCKED, "another narrate is writing the same output folder"),
+        (
+            INTERRUPTED,
+            "interrupted (Ctrl-C); every file already written is complete, no partial \
+             episode is left (`narrate speak`: stopped). narrate stops after the sentences \
+             being spoken (with Piper, the current batch: a few seconds); a second Ctrl-C \
+             stops at once",
+        ),
+    ];
 }
 
 /// Why a script could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    #[error("{path}: no such file")]
-    NotFound { path: PathBuf },
+    #[error("{path}: no such file\n  hint: {hint}")]
+    NotFound { path: PathBuf, hint: String },
     #[error("{path}: is a directory, not a script")]
     Directory { path: PathBuf },
     #[error("{path}: cannot read: {source}")]

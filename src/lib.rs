@@ -16,6 +16,7 @@ pub mod engine;
 pub mod error;
 #[cfg(feature = "live")]
 pub mod live;
+pub mod man;
 pub mod output;
 pub mod render;
 pub mod script;

@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::config::Source;
+use crate::config::{Source, DEFAULT_SCRIPT};
 use crate::error::InputError;
 use crate::text::{self, Document, Format};
 
@@ -38,10 +38,40 @@ pub fn read_bytes(source: &Source) -> Result<Vec<u8>, InputError> {
     }
 }
 
+/// `path` is missing: the error, with a hint at what was meant. The same name with one of
+/// `extensions` beside it is suggested; else a missing default script says how to name one,
+/// and a relative path where it was looked for. `more` is added to the last two hints.
+pub fn not_found(path: &Path, extensions: &[&str], more: &str) -> InputError {
+    let sibling = extensions
+        .iter()
+        .map(|e| path.with_extension(e))
+        .find(|p| p != path && p.is_file());
+    let hint = if let Some(sibling) = sibling {
+        format!("did you mean {}?", sibling.display())
+    } else if path == Path::new(DEFAULT_SCRIPT) {
+        format!(
+            "with no script named, narrate reads {DEFAULT_SCRIPT}; name yours: \
+             `narrate my-essay.md`{more}"
+        )
+    } else if let (true, Ok(cwd)) = (path.is_relative(), std::env::current_dir()) {
+        format!("looked for in the current folder, {}{more}", cwd.display())
+    } else {
+        format!("check the path{more}")
+    };
+    InputError::NotFound {
+        path: path.into(),
+        hint,
+    }
+}
+
 fn read_file(path: &Path) -> Result<Vec<u8>, InputError> {
     match std::fs::metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(InputError::NotFound { path: path.into() })
+            return Err(not_found(
+                path,
+                &["md", "markdown", "txt"],
+                "; `-` reads standard input",
+            ))
         }
         Ok(m) if m.is_dir() => return Err(InputError::Directory { path: path.into() }),
         _ => {}

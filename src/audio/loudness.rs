@@ -83,6 +83,12 @@ pub enum Preset {
     Off,
 }
 
+impl fmt::Display for Preset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// The level a normalized buffer should reach.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -104,6 +110,16 @@ pub struct Target {
 }
 
 impl Preset {
+    /// The name as `--loudness` and narrate.toml take it: `podcast`, `acx`, `ebu`, `off`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Preset::Podcast => "podcast",
+            Preset::Acx => "acx",
+            Preset::Ebu => "ebu",
+            Preset::Off => "off",
+        }
+    }
+
     /// The target for audio with `channels` channels, or `None` for [`Preset::Off`].
     ///
     /// Mono podcasts aim at -19 LUFS rather than -16: BS.1770 measures one channel once,

@@ -73,8 +73,9 @@ impl fmt::Display for EngineKind {
 pub struct VoiceId(pub String);
 
 impl fmt::Display for VoiceId {
+    /// The id, padded as the format asks (`{:<24}`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.pad(&self.0)
     }
 }
 

@@ -61,9 +61,9 @@ impl Book {
         let sections = program
             .chapters
             .iter()
+            .zip(fmt::spans(&program.chapters))
             .enumerate()
-            .map(|(i, chapter)| {
-                let (start, end) = fmt::span(chapter);
+            .map(|(i, (chapter, (start, end)))| {
                 let mut sentences: Vec<Sentence> = chapter
                     .cues
                     .iter()
@@ -103,7 +103,7 @@ impl Book {
             .collect();
         Book {
             sections,
-            end: program.chapters.last().map_or(0, |c| fmt::span(c).1),
+            end: fmt::end(&program.chapters),
         }
     }
 
@@ -250,7 +250,7 @@ mod tests {
             );
         }
         assert_eq!(book.sections.len(), 3);
-        assert_eq!(book.end, fmt::span(&program.chapters[2]).1);
+        assert_eq!(book.end, fmt::end(&program.chapters));
     }
 
     #[test]

@@ -15,9 +15,6 @@ use super::{fmt, Listing, Program};
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CueSheet;
 
-/// Written as `PERFORMER`: the voice is narrate's.
-const PERFORMER: &str = "narrate";
-
 impl Listing for CueSheet {
     fn file_name(&self) -> &'static str {
         "chapters.cue"
@@ -31,17 +28,26 @@ impl Listing for CueSheet {
         let mut out = String::from(
             "REM COMMENT \"START and DURATION are exact seconds; INDEX counts 1/75 s\"\n",
         );
-        out.push_str(&format!("PERFORMER {}\n", quoted(PERFORMER)));
+        // The artist, when there is one, for the disc and every track; without one no
+        // PERFORMER line at all (it is optional), rather than crediting narrate.
+        let performer = |indent: &str| {
+            let artist = fmt::one_line(&program.artist);
+            if artist.is_empty() {
+                String::new()
+            } else {
+                format!("{indent}PERFORMER {}\n", quoted(&artist))
+            }
+        };
+        out.push_str(&performer(""));
         out.push_str(&format!("TITLE {}\n", quoted(&program.title)));
-        for chapter in &program.chapters {
-            let (start, end) = fmt::span(chapter);
+        for (chapter, (start, end)) in program.chapters.iter().zip(fmt::spans(&program.chapters)) {
             out.push_str(&format!(
-                "FILE {} WAVE\n  TRACK {:02} AUDIO\n    TITLE {}\n    PERFORMER {}\n    \
+                "FILE {} WAVE\n  TRACK {:02} AUDIO\n    TITLE {}\n{}    \
                  REM START {}\n    REM DURATION {}\n    INDEX 01 00:00:00\n",
                 quoted(&chapter.file),
                 chapter.index,
                 quoted(&chapter.title),
-                quoted(PERFORMER),
+                performer("    "),
                 fmt::seconds(start),
                 fmt::seconds(end - start),
             ));
@@ -103,13 +109,41 @@ mod tests {
         let text = CueSheet.render(&program);
         let tracks = parse(&text);
         assert_eq!(tracks.len(), program.chapters.len());
-        for (track, chapter) in tracks.iter().zip(&program.chapters) {
+        let spans = fmt::spans(&program.chapters);
+        for ((track, chapter), (start, end)) in tracks.iter().zip(&program.chapters).zip(spans) {
             assert_eq!(track.0, chapter.file);
             assert_eq!(track.1, chapter.index);
             assert_eq!(track.2, fmt::one_line(&chapter.title).replace('"', "'"));
-            assert_eq!(track.3, fmt::millis(chapter.start));
-            assert_eq!(track.4, fmt::millis(chapter.duration));
+            assert_eq!(track.3, start);
+            assert_eq!(track.4, end - start);
         }
+    }
+
+    #[test]
+    fn the_artist_performs_the_disc_and_every_track_and_narrate_never_does() {
+        let program = fixture::program();
+        let text = CueSheet.render(&program);
+        let performers: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("PERFORMER "))
+            .collect();
+        // The disc's, then one per track.
+        assert_eq!(performers.len(), 1 + program.chapters.len(), "{text}");
+        assert!(text.starts_with("REM COMMENT"));
+        assert!(text
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("PERFORMER ")));
+        for performer in performers {
+            assert_eq!(performer, "\"Ann 'Nan' O'Neil; #1 = best\"");
+        }
+
+        let mut anonymous = program;
+        anonymous.artist = String::new();
+        let text = CueSheet.render(&anonymous);
+        assert!(!text.contains("PERFORMER"), "{text}");
+        assert!(!text.contains("narrate"), "{text}");
+        assert_eq!(parse(&text).len(), anonymous.chapters.len());
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! `ffmpeg -f concat -i list.txt -i chapters.ffmetadata -map_metadata 1 -map_chapters 1
 //! narration.m4a`.
 //!
-//! Chapters use `TIMEBASE=1/1000`, so `START` and `END` are exact milliseconds; `END`
-//! is `START` plus the file's length. In keys and values ffmpeg reads `=`, `;`, `#`,
-//! `\` and newline literally only after a backslash, so those are escaped.
+//! Chapters use `TIMEBASE=1/1000`, so `START` and `END` are exact milliseconds; a
+//! chapter's `END` is the next one's `START` ([`fmt::spans`]), as in the MP3's chapters.
+//! In keys and values ffmpeg reads `=`, `;`, `#`, `\` and newline literally only after a
+//! backslash, so those are escaped.
 
 use super::{fmt, Listing, Program};
 
@@ -27,8 +28,11 @@ impl Listing for FfMetadata {
         if !title.is_empty() {
             out.push_str(&format!("title={}\n", escape(&title)));
         }
-        for chapter in &program.chapters {
-            let (start, end) = fmt::span(chapter);
+        let artist = fmt::one_line(&program.artist);
+        if !artist.is_empty() {
+            out.push_str(&format!("artist={}\n", escape(&artist)));
+        }
+        for (chapter, (start, end)) in program.chapters.iter().zip(fmt::spans(&program.chapters)) {
             out.push_str(&format!(
                 "\n[CHAPTER]\nTIMEBASE=1/1000\nSTART={start}\nEND={end}\ntitle={}\n",
                 escape(&fmt::one_line(&chapter.title)),
@@ -109,12 +113,38 @@ mod tests {
         let text = FfMetadata.render(&program);
         let chapters = parse(&text);
         assert_eq!(chapters.len(), program.chapters.len());
-        for (parsed, chapter) in chapters.iter().zip(&program.chapters) {
+        let spans = fmt::spans(&program.chapters);
+        for ((parsed, chapter), span) in chapters.iter().zip(&program.chapters).zip(spans) {
             assert_eq!(parsed.0, "1/1000");
-            assert_eq!(parsed.1, fmt::millis(chapter.start));
-            assert_eq!(parsed.2 - parsed.1, fmt::millis(chapter.duration));
+            assert_eq!((parsed.1, parsed.2), span);
             assert_eq!(parsed.3, fmt::one_line(&chapter.title));
         }
+    }
+
+    /// The global `key=value` pairs (before the first section).
+    fn globals(text: &str) -> Vec<(String, String)> {
+        text.lines()
+            .skip(1)
+            .take_while(|l| !l.starts_with('['))
+            .filter_map(key_value)
+            .collect()
+    }
+
+    #[test]
+    fn the_artist_is_a_global_tag_when_there_is_one() {
+        let mut program = fixture::program();
+        assert_eq!(
+            globals(&FfMetadata.render(&program)),
+            [
+                ("title".to_owned(), program.title.clone()),
+                ("artist".to_owned(), program.artist.clone()),
+            ]
+        );
+        program.artist = String::new();
+        assert_eq!(
+            globals(&FfMetadata.render(&program)),
+            [("title".to_owned(), program.title.clone())]
+        );
     }
 
     #[test]

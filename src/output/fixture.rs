@@ -30,6 +30,7 @@ pub fn program() -> Program {
     let half_hour = ns(1_800_000_000_000);
     Program {
         title: "Essays, \"Collected\" & More".to_owned(),
+        artist: "Ann \"Nan\" O'Neil; #1 = best".to_owned(),
         chapters: vec![
             Chapter {
                 loudness: Some(Level {

@@ -1,10 +1,11 @@
 //! Times and titles as the listings write them.
 //!
 //! Every listing rounds through [`millis`], so all of them agree on every time to the
-//! millisecond, and a chapter's end is written as its rounded start plus its rounded
-//! duration ([`span`]): a reader that subtracts the two gets the duration back exactly,
-//! not off by one from rounding the two ends separately. Dates ([`rfc3339`], [`rfc2822`])
-//! are whole seconds in UTC.
+//! millisecond. Chapter times come from [`spans`] alone, which rounds each boundary once, as
+//! the MP3's CHAP frames do: a chapter ends exactly where the next one starts, in every
+//! listing and in the MP3 (rounding a start and a duration separately would put some ends a
+//! millisecond before or after the next start). Dates ([`rfc3339`], [`rfc2822`]) are whole
+//! seconds in UTC.
 
 use std::time::{Duration, SystemTime};
 
@@ -19,10 +20,29 @@ pub fn millis(d: Duration) -> u64 {
     u64::try_from(ms).unwrap_or(u64::MAX)
 }
 
-/// A chapter's start and end in whole milliseconds; `end - start` is its rounded duration.
-pub fn span(chapter: &Chapter) -> (u64, u64) {
-    let start = millis(chapter.start);
-    (start, start.saturating_add(millis(chapter.duration)))
+/// Each chapter's start and end in whole milliseconds, in order.
+///
+/// A boundary is rounded once ([`millis`] of the time in the program), and a chapter's end
+/// is the next chapter's start (the chapters of a [`super::Program`] follow one another
+/// without gaps), so the spans are contiguous to the millisecond; the last one ends at its
+/// own rounded end. The MP3's CHAP frames use the same times.
+pub fn spans(chapters: &[Chapter]) -> Vec<(u64, u64)> {
+    let mut spans: Vec<(u64, u64)> = Vec::with_capacity(chapters.len());
+    for (i, chapter) in chapters.iter().enumerate() {
+        let start = millis(chapter.start);
+        let end = chapters
+            .get(i + 1)
+            .map_or_else(|| millis(chapter.end()), |next| millis(next.start));
+        spans.push((start, end.max(start)));
+    }
+    spans
+}
+
+/// Where the last chapter ends, in whole milliseconds (as [`spans`] says; 0 without chapters).
+pub fn end(chapters: &[Chapter]) -> u64 {
+    chapters
+        .last()
+        .map_or(0, |c| millis(c.end()).max(millis(c.start)))
 }
 
 /// Seconds with three decimals: `12.345`.

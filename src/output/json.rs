@@ -2,8 +2,8 @@
 //!
 //! The format podcast apps fetch through a feed's `<podcast:chapters>` tag. Times are
 //! seconds as JSON numbers; they are rounded to the millisecond before they become
-//! floats, so they print as `12.345`, never `12.345000000001`. `endTime` is the start
-//! plus the duration, so `endTime - startTime` gives the file's length back.
+//! floats, so they print as `12.345`, never `12.345000000001`. A chapter's `endTime` is the
+//! next one's `startTime` ([`fmt::spans`]), as in the MP3's chapters.
 
 use serde::Serialize;
 
@@ -19,6 +19,9 @@ pub const VERSION: &str = "1.2.0";
 #[derive(Serialize)]
 struct Document<'a> {
     version: &'static str,
+    /// The episode's author (the spec's optional `author`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     title: Option<&'a str>,
     chapters: Vec<Entry>,
@@ -43,19 +46,19 @@ impl Listing for JsonChapters {
 
     fn render(&self, program: &Program) -> String {
         let title = fmt::one_line(&program.title);
+        let artist = fmt::one_line(&program.artist);
         let document = Document {
             version: VERSION,
+            author: Some(artist.as_str()).filter(|a| !a.is_empty()),
             title: Some(title.as_str()).filter(|t| !t.is_empty()),
             chapters: program
                 .chapters
                 .iter()
-                .map(|chapter| {
-                    let (start, end) = fmt::span(chapter);
-                    Entry {
-                        start_time: fmt::seconds_f64(start),
-                        end_time: fmt::seconds_f64(end),
-                        title: fmt::one_line(&chapter.title),
-                    }
+                .zip(fmt::spans(&program.chapters))
+                .map(|(chapter, (start, end))| Entry {
+                    start_time: fmt::seconds_f64(start),
+                    end_time: fmt::seconds_f64(end),
+                    title: fmt::one_line(&chapter.title),
                 })
                 .collect(),
         };
@@ -95,13 +98,23 @@ mod tests {
         assert_eq!(value["title"], "Essays, \"Collected\" & More");
         let chapters = value["chapters"].as_array().expect("a chapters array");
         assert_eq!(chapters.len(), program.chapters.len());
-        for (entry, chapter) in chapters.iter().zip(&program.chapters) {
-            let start = ms(&entry["startTime"]);
-            let end = ms(&entry["endTime"]);
-            assert_eq!(start, fmt::millis(chapter.start));
-            assert_eq!(end - start, fmt::millis(chapter.duration));
+        let spans = fmt::spans(&program.chapters);
+        for ((entry, chapter), span) in chapters.iter().zip(&program.chapters).zip(spans) {
+            assert_eq!((ms(&entry["startTime"]), ms(&entry["endTime"])), span);
             assert_eq!(entry["title"], fmt::one_line(&chapter.title).as_str());
         }
+    }
+
+    #[test]
+    fn the_artist_is_the_author_and_left_out_when_empty() {
+        let mut program = fixture::program();
+        let value: Value =
+            serde_json::from_str(&JsonChapters.render(&program)).expect("valid JSON");
+        assert_eq!(value["author"], "Ann \"Nan\" O'Neil; #1 = best");
+        program.artist = String::new();
+        let value: Value =
+            serde_json::from_str(&JsonChapters.render(&program)).expect("valid JSON");
+        assert!(value.get("author").is_none());
     }
 
     #[test]

@@ -27,8 +27,7 @@ impl Listing for Playlist {
         if !title.is_empty() {
             out.push_str(&format!("#PLAYLIST:{title}\n"));
         }
-        for chapter in &program.chapters {
-            let (start, end) = fmt::span(chapter);
+        for (chapter, (start, end)) in program.chapters.iter().zip(fmt::spans(&program.chapters)) {
             out.push_str(&format!(
                 "#EXTINF:{},{}\n{}\n",
                 fmt::seconds(end - start),
@@ -75,8 +74,11 @@ mod tests {
         assert!(text.starts_with("#EXTM3U\n#PLAYLIST:Essays, \"Collected\" & More\n"));
         let entries = parse(&text);
         assert_eq!(entries.len(), program.chapters.len());
-        for ((ms, title, file), chapter) in entries.iter().zip(&program.chapters) {
-            assert_eq!(*ms, fmt::millis(chapter.duration));
+        let spans = fmt::spans(&program.chapters);
+        for (((ms, title, file), chapter), (start, end)) in
+            entries.iter().zip(&program.chapters).zip(spans)
+        {
+            assert_eq!(*ms, end - start);
             assert_eq!(*title, fmt::one_line(&chapter.title));
             assert_eq!(*file, chapter.file);
         }

@@ -10,6 +10,8 @@
 //! what is known of the work ([`Metadata`]) and the episode, so they are functions of a
 //! [`Book`] (the program as sections, paragraphs and sentences) rather than [`Listing`]s.
 
+#[cfg(test)]
+mod agree;
 pub mod book;
 mod cue;
 pub mod epub;
@@ -46,6 +48,8 @@ pub use vtt::WebVtt;
 pub struct Program {
     /// Title of the whole narration (front matter, else the script's file stem).
     pub title: String,
+    /// Who is credited (config `artist`, else front matter `author`); empty when unknown.
+    pub artist: String,
     pub chapters: Vec<Chapter>,
 }
 
@@ -147,6 +151,7 @@ mod tests {
     fn every_listing_renders_an_empty_program() {
         let program = Program {
             title: String::new(),
+            artist: String::new(),
             chapters: Vec::new(),
         };
         for listing in all() {

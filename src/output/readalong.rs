@@ -218,15 +218,14 @@ mod tests {
         let program = fixture::program();
         let book = Book::new(&program);
         let episode = render(&book, &meta(), Audio::Episode("episode.mp3"));
-        let end = fmt::span(&program.chapters[2]).1;
+        let end = fmt::end(&program.chapters);
         assert!(episode.contains(&format!(
             "<li data-src=\"episode.mp3\" data-start=\"0\" data-end=\"{end}\"></li>"
         )));
         assert_eq!(episode.matches("<li data-src=").count(), 1);
         let files = render(&book, &meta(), Audio::Paragraphs);
         assert_eq!(files.matches("<li data-src=").count(), 3);
-        for chapter in &program.chapters {
-            let (start, end) = fmt::span(chapter);
+        for (chapter, (start, end)) in program.chapters.iter().zip(fmt::spans(&program.chapters)) {
             let track = format!(
                 "<li data-src=\"{}\" data-start=\"{start}\" data-end=\"{end}\"></li>",
                 chapter.file

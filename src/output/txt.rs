@@ -25,8 +25,8 @@ impl Listing for ChapterTable {
         let rows: Vec<[String; 6]> = program
             .chapters
             .iter()
-            .map(|chapter| {
-                let (start, end) = fmt::span(chapter);
+            .zip(fmt::spans(&program.chapters))
+            .map(|(chapter, (start, end))| {
                 [
                     chapter.index.to_string(),
                     fmt::hms(start),
@@ -57,7 +57,7 @@ impl Listing for ChapterTable {
         for row in &rows {
             out.push_str(&line(row, &widths));
         }
-        let total = program.chapters.last().map_or(0, |c| fmt::span(c).1);
+        let total = fmt::end(&program.chapters);
         let count = program.chapters.len();
         let files = if count == 1 { "file" } else { "files" };
         out.push_str(&format!("\ntotal {} in {count} {files}\n", fmt::hms(total)));
@@ -113,10 +113,11 @@ mod tests {
             .filter(|w| w.first().is_some_and(|n| n.parse::<usize>().is_ok()))
             .collect();
         assert_eq!(rows.len(), program.chapters.len());
-        for (row, chapter) in rows.iter().zip(&program.chapters) {
+        let spans = fmt::spans(&program.chapters);
+        for ((row, chapter), (start, end)) in rows.iter().zip(&program.chapters).zip(spans) {
             assert_eq!(row[0], chapter.index.to_string());
-            assert_eq!(parse_time(row[1]), Some(fmt::millis(chapter.start)));
-            assert_eq!(parse_time(row[2]), Some(fmt::millis(chapter.duration)));
+            assert_eq!(parse_time(row[1]), Some(start));
+            assert_eq!(parse_time(row[2]), Some(end - start));
             assert_eq!(row[3], chapter.file);
         }
         let total = text.lines().last().and_then(|l| l.split(' ').nth(1));

@@ -278,15 +278,18 @@ impl Stream {
         hash: String,
     ) -> Result<EpisodeEntry> {
         self.stop_encoder()?;
-        let program = manifest.program();
-        let millis = |d| crate::output::fmt::millis(d) as u32;
+        let program = manifest.program(artist);
+        // The times every listing writes, so the CHAP frames agree with them to the ms.
+        let spans = crate::output::fmt::spans(&program.chapters);
+        let ms = |t: u64| u32::try_from(t).unwrap_or(u32::MAX);
         let tags = tags(
             &manifest.title,
             artist,
             program
                 .chapters
                 .iter()
-                .map(|c| (c.index, c.title.as_str(), millis(c.start), millis(c.end()))),
+                .zip(spans)
+                .map(|(c, (start, end))| (c.index, c.title.as_str(), ms(start), ms(end))),
         );
         let Stream {
             wav_path,

@@ -234,8 +234,9 @@ impl Manifest {
         paragraphs.chain(stale).chain(listings).chain(episode)
     }
 
-    /// The listings' model: chapters placed one after another.
-    pub fn program(&self) -> Program {
+    /// The listings' model: chapters placed one after another, credited to `artist` (may be
+    /// empty).
+    pub fn program(&self, artist: &str) -> Program {
         let mut start = 0u64;
         let rate = self.sample_rate;
         let chapters = self
@@ -271,6 +272,7 @@ impl Manifest {
             .collect();
         Program {
             title: self.title.clone(),
+            artist: artist.to_owned(),
             chapters,
         }
     }

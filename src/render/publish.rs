@@ -71,7 +71,7 @@ pub fn write(
     episode: bool,
     owned: &HashSet<String>,
 ) -> Result<Vec<(String, FileStamp)>> {
-    let book = Book::new(&manifest.program());
+    let book = Book::new(&manifest.program(artist));
     let meta = metadata(settings, manifest, artist);
     let mp3_path = store.out().join(episode::MP3);
     let [page, ebook, feed] = planned(settings, episode);

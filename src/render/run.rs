@@ -342,7 +342,7 @@ fn render_in(
         summary.episode = Some(entry.clone());
         manifest.episode = Some(entry);
     }
-    manifest.listings = write_listings(store, &manifest)?;
+    manifest.listings = write_listings(store, &manifest, &artist)?;
     let published = publish::write(
         store,
         &manifest,
@@ -406,8 +406,12 @@ pub fn program_title(settings: &Settings, doc: &crate::text::Document) -> String
 /// Writes every listing whose content changed, and returns the stamps of all of them. Each
 /// write is a synced temporary file and a rename, mostly waiting on the disk: the files are
 /// staged side by side, then placed together.
-fn write_listings(store: &Store, manifest: &Manifest) -> Result<BTreeMap<String, FileStamp>> {
-    let program = manifest.program();
+fn write_listings(
+    store: &Store,
+    manifest: &Manifest,
+    artist: &str,
+) -> Result<BTreeMap<String, FileStamp>> {
+    let program = manifest.program(artist);
     let texts: Vec<(&str, String)> = output::all()
         .iter()
         .map(|listing| (listing.file_name(), listing.render(&program)))

@@ -48,7 +48,38 @@ fn missing_script() {
         dir.path(),
         &dir.path().join("nope.txt"),
         INPUT,
-        &["nope.txt", "no such file"],
+        &[
+            "nope.txt",
+            "no such file",
+            "\n  hint: ",
+            "`-` reads standard input",
+        ],
+    );
+}
+
+#[test]
+fn missing_default_script_says_how_to_name_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = narrate(dir.path()).output().expect("run");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(INPUT), "{err}");
+    assert!(
+        err.starts_with("narrate: error: script/essay.txt: no such file\n  hint: "),
+        "{err}"
+    );
+    assert!(err.contains("narrate my-essay.md"), "{err}");
+    assert!(!dir.path().join("output").exists(), "{err}");
+}
+
+#[test]
+fn missing_script_suggests_the_same_name_with_another_extension() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("talk.md"), "# Talk\n\nHello.\n").expect("write");
+    fails(
+        dir.path(),
+        Path::new("talk.txt"),
+        INPUT,
+        &["talk.txt: no such file", "hint: did you mean talk.md?"],
     );
 }
 

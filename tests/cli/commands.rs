@@ -56,6 +56,45 @@ fn voices_lists_the_engine_voices() {
 }
 
 #[test]
+fn voices_columns_line_up_for_long_espeak_voice_names() {
+    let out = narrate(&root())
+        .args(["voices", "--engine", "espeak"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    // A header, a row per voice, and the count.
+    let lines: Vec<&str> = text.lines().collect();
+    let (header, lines) = lines.split_first().expect("a header");
+    let (count, lines) = lines.split_last().expect("a count");
+    assert!(count.ends_with(" voices (espeak)"), "{count}");
+    // Where each column starts, in characters, as the header says.
+    let starts: Vec<usize> = ["VOICE", "LANGUAGE", "GENDER", "NAME"]
+        .iter()
+        .map(|h| header.find(h).expect("a column heading"))
+        .collect();
+    assert_eq!(starts[0], 0, "{header}");
+    let rows: Vec<Vec<char>> = lines.iter().map(|l| l.chars().collect()).collect();
+    assert!(rows.len() > 20, "{text}");
+    // espeak-ng has ids longer than the language column was wide (chr-US-Qaaa-x-west).
+    assert!(
+        rows.iter()
+            .any(|r| r.iter().take_while(|c| **c != ' ').count() > 12),
+        "{text}"
+    );
+    for row in &rows {
+        let line: String = row.iter().collect();
+        assert_eq!(line, line.trim_end(), "trailing blanks: {line:?}");
+        for &at in &starts[1..] {
+            assert!(
+                at < row.len() && row[at - 1] == ' ' && row[at] != ' ',
+                "a column does not start at {at}:\n{header}\n{line}"
+            );
+        }
+    }
+}
+
+#[test]
 fn help_has_examples_and_every_command() {
     let out = narrate(&root()).arg("--help").output().expect("run");
     let text = stdout(&out);
@@ -88,6 +127,70 @@ fn completions_and_man_page_come_from_clap() {
         stdout(&man)
     );
     assert!(stdout(&man).contains("voice"));
+}
+
+/// A man page section's text as a reader sees it: requests dropped, font and dash escapes
+/// undone, white space collapsed. `None` when there is no such section.
+fn man_section(man: &str, heading: &str) -> Option<String> {
+    let start = man.find(&format!(".SH {heading}\n"))?;
+    let body = &man[start..];
+    let body = &body[body.find('\n')? + 1..];
+    let body = &body[..body.find("\n.SH ").map_or(body.len(), |e| e + 1)];
+    let text: Vec<&str> = body.lines().filter(|l| !l.starts_with('.')).collect();
+    let text = text
+        .join(" ")
+        .replace("\\fB", "")
+        .replace("\\fI", "")
+        .replace("\\fR", "")
+        .replace("\\-", "-")
+        .replace("\\(aq", "'")
+        .replace("\\e", "\\");
+    Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// The environment variables a text names (NARRATE_*, SOURCE_DATE_EPOCH, ORT_*, XDG_*).
+fn variables(text: &str) -> std::collections::BTreeSet<String> {
+    text.split(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+        .filter(|w| {
+            ["NARRATE_", "SOURCE_DATE_EPOCH", "ORT_", "XDG_"]
+                .iter()
+                .any(|p| w.starts_with(p))
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn man_page_has_exit_status_and_environment_matching_the_readme() {
+    let man = narrate(&root()).arg("man").output().expect("run");
+    assert!(man.status.success(), "{}", stderr(&man));
+    let man = stdout(&man);
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+
+    let exit = man_section(&man, "\"EXIT STATUS\"").unwrap_or_else(|| panic!("{man}"));
+    let table = &readme[readme.find("## Exit codes").expect("an exit code table")..];
+    let rows: Vec<(&str, String)> = table
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .skip(2)
+        .map(|row| {
+            let cells: Vec<&str> = row.trim_matches('|').split(" | ").collect();
+            (cells[0].trim(), cells[1].trim().replace(['`', '*'], ""))
+        })
+        .collect();
+    assert!(rows.len() >= 9, "{table}");
+    for (code, meaning) in &rows {
+        assert!(
+            exit.contains(&format!("{code} {meaning}")),
+            "exit code {code} ({meaning}) is not in EXIT STATUS: {exit}"
+        );
+    }
+
+    let environment = man_section(&man, "ENVIRONMENT").unwrap_or_else(|| panic!("{man}"));
+    let documented = variables(&readme);
+    assert!(documented.contains("NARRATE_VOICE"), "{documented:?}");
+    assert_eq!(variables(&environment), documented, "{environment}");
 }
 
 #[test]

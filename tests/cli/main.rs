@@ -12,6 +12,7 @@ mod lexicon;
 mod live;
 mod piper;
 mod podcast;
+mod publish;
 mod readalong;
 mod sample;
 mod trust;

@@ -421,3 +421,19 @@ mod decide;
 mod reference;
 mod search;
 mod stream;
+
+#[test]
+fn preset_names_are_spelled_as_the_flag_and_narrate_toml_take_them() {
+    use clap::ValueEnum;
+    for preset in Preset::value_variants() {
+        let flag = preset
+            .to_possible_value()
+            .expect("every preset is a flag value");
+        assert_eq!(preset.name(), flag.get_name());
+        assert_eq!(
+            serde_json::to_value(preset).expect("serializes"),
+            preset.name()
+        );
+        assert_eq!(preset.to_string(), preset.name());
+    }
+}

@@ -2,7 +2,8 @@
 //!
 //! Only what a listener should hear is kept: headings title the paragraphs under them and
 //! are spoken before the first one; link text and inline code are read as text; markup,
-//! URLs, images (alt text too), raw HTML, code blocks and front matter are silent. Each list
+//! URLs, images (alt text too), raw HTML, code blocks, front matter and struck-through text
+//! (`~~deleted~~`, left out like a deleted passage) are silent. Each list
 //! item is its own paragraph (items are usually separate thoughts, and a long list joined
 //! into one WAV would be hard to navigate); each table row is a paragraph with its cells
 //! joined by ", ".
@@ -35,8 +36,12 @@ struct Builder {
     /// Text of the current block so far, and the offset where it starts.
     text: String,
     start: Option<usize>,
-    /// Nesting depth inside something not spoken: images, code and HTML blocks, front matter.
+    /// Nesting depth inside something not spoken: images, code and HTML blocks, front matter,
+    /// strikethrough.
     silent: usize,
+    /// A struck passage was just left out: punctuation right after it closes up to the
+    /// text before it ("ready ~~now~~." reads "ready.", not "ready .").
+    struck: bool,
     /// Front matter being read.
     front_matter: Option<String>,
     /// Cells of the table row being read.
@@ -55,6 +60,7 @@ impl Builder {
             text: String::new(),
             start: None,
             silent: 0,
+            struck: false,
             front_matter: None,
             row: None,
             heading: None,
@@ -87,7 +93,7 @@ impl Builder {
 
     fn start(&mut self, tag: Tag<'_>, offset: usize) {
         match tag {
-            Tag::Image { .. } => self.silent += 1,
+            Tag::Image { .. } | Tag::Strikethrough => self.silent += 1,
             Tag::CodeBlock(_) | Tag::HtmlBlock => {
                 self.flush();
                 self.silent += 1;
@@ -121,6 +127,10 @@ impl Builder {
         match tag {
             TagEnd::Image | TagEnd::CodeBlock | TagEnd::HtmlBlock => {
                 self.silent = self.silent.saturating_sub(1);
+            }
+            TagEnd::Strikethrough => {
+                self.silent = self.silent.saturating_sub(1);
+                self.struck = true;
             }
             TagEnd::MetadataBlock(_) => {
                 self.silent = self.silent.saturating_sub(1);
@@ -159,6 +169,11 @@ impl Builder {
     /// Appends spoken text to the current block.
     fn push(&mut self, text: &str, offset: usize) {
         if self.silent == 0 {
+            if std::mem::take(&mut self.struck)
+                && text.starts_with(['.', ',', ';', ':', '!', '?', ')'])
+            {
+                self.text.truncate(self.text.trim_end().len());
+            }
             self.start.get_or_insert(offset);
             self.text.push_str(text);
         }
@@ -166,6 +181,7 @@ impl Builder {
 
     /// Ends the current block: its text becomes a paragraph (or a skipped one).
     fn flush(&mut self) {
+        self.struck = false;
         let text = std::mem::take(&mut self.text);
         let Some(start) = self.start.take() else {
             return;

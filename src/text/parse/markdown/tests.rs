@@ -149,3 +149,10 @@ fn crlf_and_bom_keep_lines_right() {
         [paragraph(Some("H"), Some("H"), "Body text.", 7)]
     );
 }
+
+#[test]
+fn strikethrough_is_not_spoken_like_a_deleted_passage() {
+    let doc =
+        md("The plan was ~~not~~ ready ~~at all~~.\n\n~~A whole struck paragraph.~~\n\nEnd.\n");
+    assert_eq!(texts(&doc), ["The plan was ready.", "End."]);
+}
