@@ -18,7 +18,7 @@ pub mod exit {
     /// Bad command-line usage (clap's own code).
     pub const USAGE: i32 = 2;
     /// The script, lexicon or `narrate.toml` cannot be used (missing, a directory, not
-    /// UTF-8, binary, malformed, nothing to say).
+    /// UTF-8, binary, malformed, nothing to say, a paragraph too long for a WAV file).
     pub const INPUT: i32 = 3;
     /// The speech engine is missing or refused the settings (unknown voice).
     pub const ENGINE: i32 = 4;
@@ -41,7 +41,7 @@ pub mod exit {
         (
             INPUT,
             "the script, lexicon or narrate.toml cannot be used (missing, a directory, not \
-             UTF-8, binary, malformed, nothing to say)",
+             UTF-8, binary, malformed, nothing to say, a paragraph too long for a WAV file)",
         ),
         (
             ENGINE,

@@ -148,7 +148,8 @@ fn man_section(man: &str, heading: &str) -> Option<String> {
     Some(text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
-/// The environment variables a text names (NARRATE_*, SOURCE_DATE_EPOCH, ORT_*, XDG_*).
+/// The environment variables of narrate a text names (NARRATE_*, SOURCE_DATE_EPOCH, ORT_*,
+/// XDG_*); those only the test suite reads (NARRATE_TEST_*, NARRATE_RANDOM_*) are not narrate's.
 fn variables(text: &str) -> std::collections::BTreeSet<String> {
     text.split(|c: char| !(c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
         .filter(|w| {
@@ -156,6 +157,7 @@ fn variables(text: &str) -> std::collections::BTreeSet<String> {
                 .iter()
                 .any(|p| w.starts_with(p))
         })
+        .filter(|w| !w.starts_with("NARRATE_TEST_") && !w.starts_with("NARRATE_RANDOM_"))
         .map(str::to_owned)
         .collect()
 }
