@@ -185,7 +185,7 @@ fn package_metadata(book: &Book, meta: &Metadata) -> Vec<String> {
         ),
         format!(
             "<dc:title>{}</dc:title>",
-            escape(&non_empty(&meta.title, "Narration"))
+            escape(&fmt::one_line_or(&meta.title, "Narration"))
         ),
         format!("<dc:language>{lang}</dc:language>"),
     ];
@@ -289,17 +289,8 @@ fn xhtml(meta: &Metadata, title: &str, body: &str) -> String {
     )
 }
 
-fn non_empty(text: &str, otherwise: &str) -> String {
-    let line = fmt::one_line(text);
-    if line.is_empty() {
-        otherwise.to_owned()
-    } else {
-        line
-    }
-}
-
 fn title_page(meta: &Metadata) -> String {
-    let title = non_empty(&meta.title, "Narration");
+    let title = fmt::one_line_or(&meta.title, "Narration");
     let mut body = vec![format!("<h1>{}</h1>", escape(&title))];
     if let Some(cover) = &meta.cover {
         body.insert(

@@ -102,6 +102,24 @@ pub fn one_line(text: &str) -> String {
     out
 }
 
+/// [`one_line`] of `text`, or `otherwise` when that is empty.
+pub fn one_line_or(text: &str, otherwise: &str) -> String {
+    let line = one_line(text);
+    if line.is_empty() {
+        otherwise.to_owned()
+    } else {
+        line
+    }
+}
+
+/// `value` as pretty-printed JSON with a final newline, as the JSON listings are written.
+pub fn pretty_json(value: &impl serde::Serialize) -> String {
+    let mut out =
+        serde_json::to_string_pretty(value).expect("strings and finite floats always serialize");
+    out.push('\n');
+    out
+}
+
 /// A whole second in UTC; before 1970 or past 9999, the nearest of those ends.
 fn utc(t: SystemTime) -> OffsetDateTime {
     let max = OffsetDateTime::new_utc(

@@ -62,10 +62,7 @@ impl Listing for JsonChapters {
                 })
                 .collect(),
         };
-        let mut out = serde_json::to_string_pretty(&document)
-            .expect("strings and finite floats always serialize");
-        out.push('\n');
-        out
+        fmt::pretty_json(&document)
     }
 }
 

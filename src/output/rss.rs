@@ -68,7 +68,7 @@ fn channel(meta: &Metadata, link: &str) -> Vec<String> {
         .as_deref()
         .map(fmt::one_line)
         .filter(|a| !a.is_empty())
-        .unwrap_or_else(|| non_empty(&meta.title, "Narration"));
+        .unwrap_or_else(|| fmt::one_line_or(&meta.title, "Narration"));
     let mut channel = vec![
         format!("<title>{}</title>", escape(&show)),
         format!("<link>{link}</link>"),
@@ -98,7 +98,7 @@ fn item(book: &Book, meta: &Metadata, episode: Enclosure, link: &str) -> Vec<Str
     let mut item = vec![
         format!(
             "<title>{}</title>",
-            escape(&non_empty(&meta.title, "Narration"))
+            escape(&fmt::one_line_or(&meta.title, "Narration"))
         ),
         format!(
             "<description>{}</description>",
@@ -142,15 +142,6 @@ fn item(book: &Book, meta: &Metadata, episode: Enclosure, link: &str) -> Vec<Str
     item
 }
 
-fn non_empty(text: &str, otherwise: &str) -> String {
-    let line = fmt::one_line(text);
-    if line.is_empty() {
-        otherwise.to_owned()
-    } else {
-        line
-    }
-}
-
 /// The work's description, if it has one.
 fn given_description(meta: &Metadata) -> Option<String> {
     meta.description
@@ -161,7 +152,7 @@ fn given_description(meta: &Metadata) -> Option<String> {
 
 /// The channel's description: the work's, else its title.
 fn show_description(meta: &Metadata) -> String {
-    given_description(meta).unwrap_or_else(|| non_empty(&meta.title, "Narration"))
+    given_description(meta).unwrap_or_else(|| fmt::one_line_or(&meta.title, "Narration"))
 }
 
 /// The item's description: the work's, else the first paragraph as written, at most [`DESCRIPTION_CHARS`].

@@ -55,10 +55,7 @@ impl Listing for JsonTranscript {
             version: VERSION,
             segments,
         };
-        let mut out = serde_json::to_string_pretty(&document)
-            .expect("strings and finite floats always serialize");
-        out.push('\n');
-        out
+        fmt::pretty_json(&document)
     }
 }
 
