@@ -23,7 +23,7 @@ fn main() {
     let source = std::fs::read_to_string(&lexicon_path).expect("sample lexicon");
     let lexicon = Lexicon::parse(&source, &lexicon_path).expect("valid lexicon");
     let entries = LexiconEntries::parse(&source, &lexicon_path).expect("valid lexicon");
-    let paragraphs = narrate::render::script::prepare(&parse(&script, Format::Plain), &lexicon);
+    let paragraphs = narrate::script::prepare(&parse(&script, Format::Plain), &lexicon);
 
     let start = Instant::now();
     narrate::check::warm_up();

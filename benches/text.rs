@@ -19,11 +19,11 @@ fn main() {
     let mut sentences = 0;
     // Warm up once, then time.
     let doc = parse(&script, Format::Plain);
-    let _ = narrate::render::script::prepare(&doc, &lexicon);
+    let _ = narrate::script::prepare(&doc, &lexicon);
     let start = Instant::now();
     for _ in 0..rounds {
         let doc = parse(&script, Format::Plain);
-        let prepared = narrate::render::script::prepare(&doc, &lexicon);
+        let prepared = narrate::script::prepare(&doc, &lexicon);
         sentences = prepared.iter().map(|p| p.sentences.len()).sum::<usize>();
     }
     let per_round = start.elapsed() / rounds;

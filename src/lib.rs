@@ -22,7 +22,6 @@ pub mod render;
 pub mod script;
 pub mod staged;
 pub mod text;
-pub mod watch;
 
 pub use commands::run;
 pub use error::{Error, Result};

@@ -33,7 +33,7 @@ use tts::Tts;
 use crate::config::{ScriptSettings, Voice};
 use crate::engine::{external, EngineError, VoiceId, VoiceInfo};
 use crate::error::{Error, InputError};
-use crate::render::script::Paragraph;
+use crate::script::Paragraph;
 
 /// How long the speech service may take to accept a connection (speech-dispatcher
 /// autospawns its server on first use, which takes about a second).

@@ -7,12 +7,7 @@ fn main() -> ExitCode {
     match narrate::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("narrate: error: {err}");
-            let mut source = std::error::Error::source(&err);
-            while let Some(cause) = source {
-                eprintln!("  caused by: {cause}");
-                source = cause.source();
-            }
+            narrate::commands::print_error(&err);
             ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(1))
         }
     }

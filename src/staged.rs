@@ -2,7 +2,8 @@
 //! in `.narrate/tmp/` (the same filesystem), synced, then renamed into place, so that a
 //! crash leaves either the old file or the new one, never a part of one.
 
-use std::io;
+use std::fs::File;
+use std::io::{self, Write};
 use std::path::Path;
 
 use tempfile::NamedTempFile;
@@ -21,6 +22,25 @@ pub fn staged(dir: &Path) -> io::Result<NamedTempFile> {
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
     builder.tempfile_in(dir)
+}
+
+/// Writes `path` through a staged file in `tmp_dir` (on the same filesystem): `fill` writes
+/// it, then it is synced and renamed into place.
+pub fn write_with(
+    path: &Path,
+    tmp_dir: &Path,
+    fill: impl FnOnce(&File) -> io::Result<()>,
+) -> io::Result<()> {
+    let tmp = staged(tmp_dir)?;
+    fill(tmp.as_file())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Writes `bytes` to `path` through [`write_with`].
+pub fn write_atomic(path: &Path, tmp_dir: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_with(path, tmp_dir, |mut file| file.write_all(bytes))
 }
 
 #[cfg(all(test, unix))]

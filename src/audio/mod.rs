@@ -4,6 +4,7 @@
 //! Audio is handled as `f32` in [-1, 1] between the engine and the file so that gain
 //! (loudness) and fades do not round twice; files are 16-bit PCM.
 
+pub mod episode;
 pub mod loudness;
 pub mod mp3;
 pub mod resample;

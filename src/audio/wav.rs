@@ -26,20 +26,15 @@ fn io(e: hound::Error) -> std::io::Error {
 /// Writes 16-bit samples to `path` atomically; the temporary file lives in `tmp_dir`, which
 /// must be on the same filesystem.
 pub fn write_i16(path: &Path, tmp_dir: &Path, samples: &[i16], rate: u32) -> std::io::Result<()> {
-    let tmp = crate::staged::staged(tmp_dir)?;
-    {
-        let mut writer =
-            hound::WavWriter::new(BufWriter::new(tmp.as_file()), spec(rate)).map_err(io)?;
+    crate::staged::write_with(path, tmp_dir, |file| {
+        let mut writer = hound::WavWriter::new(BufWriter::new(file), spec(rate)).map_err(io)?;
         let mut w16 = writer.get_i16_writer(samples.len() as u32);
         for &s in samples {
             w16.write_sample(s);
         }
         w16.flush().map_err(io)?;
-        writer.finalize().map_err(io)?;
-    }
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+        writer.finalize().map_err(io)
+    })
 }
 
 /// Writes a float buffer as a 16-bit PCM WAV into `file` (from its start), finalized but

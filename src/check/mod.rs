@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, HashSet};
 use serde::Serialize;
 
 use crate::engine::EngineError;
-use crate::render::script::Paragraph;
+use crate::script::Paragraph;
 use crate::text::normalize::{self, Lexicon};
 /// Unpacks the embedded dictionary now instead of at the first check (for benchmarks).
 pub use dict::warm_up;
@@ -177,7 +177,7 @@ impl Report {
     }
 }
 
-/// Checks prepared paragraphs (`render::script::prepare`, so the speakable text is exactly
+/// Checks prepared paragraphs (`script::prepare`, so the speakable text is exactly
 /// what narrate sends) with espeak-ng voice `voice`. Fails only when espeak-ng cannot be
 /// loaded or does not know the voice.
 pub fn check(

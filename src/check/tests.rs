@@ -6,7 +6,7 @@ use super::scan::{scan, Candidate};
 use super::sounds::{arpabet_to_espeak, from_arpabet, from_espeak};
 use super::*;
 use crate::engine::espeak::word_mnemonics;
-use crate::render::script::prepare;
+use crate::script::prepare;
 use crate::text::parse::parse;
 use crate::text::Format;
 

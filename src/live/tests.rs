@@ -1,5 +1,5 @@
 use super::*;
-use crate::render::script::Sentence;
+use crate::script::Sentence;
 
 fn paragraph(index: usize, speech: &[&str]) -> Paragraph {
     Paragraph {

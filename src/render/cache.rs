@@ -188,7 +188,7 @@ impl Cache {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        super::store::write_atomic(&path, &self.tmp, &encode(samples, rate))
+        crate::staged::write_atomic(&path, &self.tmp, &encode(samples, rate))
     }
 
     pub fn dir(&self) -> &Path {

@@ -2,8 +2,8 @@
 //! episode, on a thread of its own while the next paragraph is spoken.
 //!
 //! A paragraph arrives as a [`Spool`] and leaves as a stream: its normalization is decided
-//! by measuring passes, then the result goes chunk by chunk to the WAV file and the
-//! episode at once, so memory does not grow with the paragraph's length.
+//! by measuring passes, then the result goes chunk by chunk to each [`Sink`] (the WAV file
+//! and the episode) at once, so memory does not grow with the paragraph's length.
 
 use std::io::{BufReader, BufWriter};
 
@@ -33,7 +33,7 @@ pub(super) enum Job {
 pub(super) struct Finisher<'a> {
     pub store: &'a Store,
     pub target: Option<Target>,
-    pub stream: Option<episode::Stream>,
+    pub episode: Option<episode::Writer>,
 }
 
 /// A fresh paragraph's file: its manifest slot, measured loudness and stamp.
@@ -73,13 +73,97 @@ pub(super) fn refuse_too_long(plan: &Plan, settings: &Settings, rate: u32) -> Re
     Ok(())
 }
 
+/// Where a finished paragraph's samples go, in order, exactly as its file holds them: the
+/// paragraph's own file ([`ParagraphFile`]) and the episode ([`episode::Writer`]).
+pub(super) trait Sink {
+    /// A paragraph of `frames` samples starts.
+    fn begin(&mut self, frames: u64) -> Result<()>;
+    /// Its next samples.
+    fn push(&mut self, samples: &[i16]) -> Result<()>;
+    /// It is complete.
+    fn end(&mut self) -> Result<()>;
+}
+
+impl Sink for episode::Writer {
+    fn begin(&mut self, frames: u64) -> Result<()> {
+        episode::Writer::begin(self, frames)
+    }
+
+    fn push(&mut self, samples: &[i16]) -> Result<()> {
+        let samples: Vec<f32> = samples.iter().map(|&s| audio::to_f32(s)).collect();
+        episode::Writer::push(self, &samples)
+    }
+
+    fn end(&mut self) -> Result<()> {
+        episode::Writer::end(self)
+    }
+}
+
+/// A paragraph's WAV file, written in the output folder's staging area until
+/// [`ParagraphFile::place`] puts it under its name.
+struct ParagraphFile {
+    path: std::path::PathBuf,
+    staged: tempfile::NamedTempFile,
+    wav: hound::WavWriter<BufWriter<std::fs::File>>,
+}
+
+impl ParagraphFile {
+    fn create(store: &Store, name: &str, rate: u32) -> Result<ParagraphFile> {
+        let path = store.out().join(name);
+        let staged = store.stage(name)?;
+        let file = staged
+            .as_file()
+            .try_clone()
+            .map_err(|e| Error::output(&path, "cannot write", e))?;
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: rate,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let wav = hound::WavWriter::new(BufWriter::new(file), spec)
+            .map_err(|e| Error::output(&path, "cannot write", std::io::Error::other(e)))?;
+        Ok(ParagraphFile { path, staged, wav })
+    }
+
+    fn cannot_write(&self, e: hound::Error) -> Error {
+        Error::output(&self.path, "cannot write", std::io::Error::other(e))
+    }
+
+    /// Completes the file and puts it in place.
+    fn place(self, store: &Store, name: &str) -> Result<FileStamp> {
+        let ParagraphFile { path, staged, wav } = self;
+        wav.finalize()
+            .map_err(|e| Error::output(&path, "cannot write", std::io::Error::other(e)))?;
+        store.place(name, staged)
+    }
+}
+
+impl Sink for ParagraphFile {
+    fn begin(&mut self, _: u64) -> Result<()> {
+        Ok(())
+    }
+
+    fn push(&mut self, samples: &[i16]) -> Result<()> {
+        let mut w16 = self.wav.get_i16_writer(samples.len() as u32);
+        for &s in samples {
+            w16.write_sample(s);
+        }
+        w16.flush().map_err(|e| self.cannot_write(e))
+    }
+
+    fn end(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
+
 impl Finisher<'_> {
     /// Finishes every paragraph sent, in order, until the sender hangs up. Returns each
     /// fresh paragraph's file, and the episode.
     pub fn run(
         mut self,
         queue: std::sync::mpsc::Receiver<Job>,
-    ) -> Result<(Vec<Finished>, Option<episode::Stream>)> {
+    ) -> Result<(Vec<Finished>, Option<episode::Writer>)> {
         let mut measured = Vec::new();
         for job in queue {
             match job {
@@ -90,7 +174,7 @@ impl Finisher<'_> {
                 Job::Kept { file } => self.kept(&file)?,
             }
         }
-        Ok((measured, self.stream))
+        Ok((measured, self.episode))
     }
 
     /// Normalizes `spool` and streams it to its file `name` and to the episode.
@@ -112,64 +196,47 @@ impl Finisher<'_> {
             Some(target) => Some(loudness::decide(spool, target).map_err(failed)?),
             None => None,
         };
-        let staged = self.store.stage(name)?;
-        let cannot_write = |e: std::io::Error| Error::output(&path, "cannot write", e);
-        let file = staged.as_file().try_clone().map_err(cannot_write)?;
-        let spec = hound::WavSpec {
-            channels: 1,
-            sample_rate: spool.rate(),
-            bits_per_sample: 16,
-            sample_format: hound::SampleFormat::Int,
-        };
-        let mut wav = hound::WavWriter::new(BufWriter::new(file), spec)
-            .map_err(|e| cannot_write(std::io::Error::other(e)))?;
-        if let Some(stream) = &mut self.stream {
-            stream.begin(spool.len())?;
-        }
-        let mut quantized = Vec::new();
-        let mut sink = |chunk: &[f32]| -> Result<()> {
+        let mut file = ParagraphFile::create(self.store, name, spool.rate())?;
+        {
+            let mut sinks: Vec<&mut dyn Sink> = vec![&mut file];
+            sinks.extend(self.episode.as_mut().map(|e| e as &mut dyn Sink));
+            for sink in &mut sinks {
+                sink.begin(spool.len())?;
+            }
+            let mut quantized = Vec::new();
             // The file's samples, and the episode gets them as a later run reading the file
             // would: clean and incremental builds give the same episode.
-            quantized.clear();
-            quantized.extend(chunk.iter().map(|&s| audio::to_i16(s)));
-            let mut w16 = wav.get_i16_writer(quantized.len() as u32);
-            for &s in &quantized {
-                w16.write_sample(s);
-            }
-            w16.flush()
-                .map_err(|e| cannot_write(std::io::Error::other(e)))?;
-            if let Some(stream) = &mut self.stream {
-                let samples: Vec<f32> = quantized.iter().map(|&s| audio::to_f32(s)).collect();
-                stream.push(&samples)?;
-            }
-            Ok(())
-        };
-        match &normalization {
-            Some(n) => n
-                .apply(spool, |c| sink(c).map_err(Failed::Run))
-                .map_err(|e| match e {
-                    Failed::Audio(e) => failed(e),
-                    Failed::Run(e) => e,
-                })?,
-            None => {
-                let mut chunks = spool.chunks(loudness::CHUNK);
-                while let Some(chunk) = chunks.next_chunk().map_err(|e| failed(e.into()))? {
-                    sink(chunk)?;
+            let mut send = |chunk: &[f32]| -> Result<()> {
+                quantized.clear();
+                quantized.extend(chunk.iter().map(|&s| audio::to_i16(s)));
+                sinks.iter_mut().try_for_each(|sink| sink.push(&quantized))
+            };
+            match &normalization {
+                Some(n) => {
+                    n.apply(spool, |c| send(c).map_err(Failed::Run))
+                        .map_err(|e| match e {
+                            Failed::Audio(e) => failed(e),
+                            Failed::Run(e) => e,
+                        })?
+                }
+                None => {
+                    let mut chunks = spool.chunks(loudness::CHUNK);
+                    while let Some(chunk) = chunks.next_chunk().map_err(|e| failed(e.into()))? {
+                        send(chunk)?;
+                    }
                 }
             }
+            for sink in &mut sinks {
+                sink.end()?;
+            }
         }
-        wav.finalize()
-            .map_err(|e| cannot_write(std::io::Error::other(e)))?;
-        if let Some(stream) = &mut self.stream {
-            stream.end()?;
-        }
-        let stamp = self.store.place(name, staged)?;
+        let stamp = file.place(self.store, name)?;
         Ok((normalization.map(|n| n.gain().after), stamp))
     }
 
     /// Streams the kept paragraph file `name` to the episode.
     fn kept(&mut self, name: &str) -> Result<()> {
-        let Some(stream) = &mut self.stream else {
+        let Some(episode) = &mut self.episode else {
             return Ok(());
         };
         let path = self.store.out().join(name);
@@ -178,20 +245,20 @@ impl Finisher<'_> {
         let file =
             std::fs::File::open(&path).map_err(|e| Error::output(&path, "cannot read", e))?;
         let mut reader = hound::WavReader::new(BufReader::new(file)).map_err(cannot_read)?;
-        stream.begin(u64::from(reader.duration()))?;
+        Sink::begin(episode, u64::from(reader.duration()))?;
         let mut chunk = Vec::with_capacity(loudness::CHUNK);
         let mut samples = reader.samples::<i16>();
         loop {
             chunk.clear();
             for s in samples.by_ref().take(loudness::CHUNK) {
-                chunk.push(audio::to_f32(s.map_err(cannot_read)?));
+                chunk.push(s.map_err(cannot_read)?);
             }
             if chunk.is_empty() {
                 break;
             }
-            stream.push(&chunk)?;
+            Sink::push(episode, &chunk)?;
         }
-        stream.end()
+        Sink::end(episode)
     }
 }
 

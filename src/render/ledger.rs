@@ -103,7 +103,7 @@ impl Ledger {
             .file
             .lock()
             .map_err(|_| io::Error::other("the ledger's lock is poisoned"))?;
-        super::store::write_atomic(&self.path, tmp, text.as_bytes())?;
+        crate::staged::write_atomic(&self.path, tmp, text.as_bytes())?;
         // Appends go to the new file from now on.
         *file = OpenOptions::new().append(true).open(&self.path)?;
         Ok(())

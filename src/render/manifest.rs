@@ -276,4 +276,20 @@ impl Manifest {
             chapters,
         }
     }
+
+    /// Adds to `stale` the files narrate owns (`owned`) that this run leaves in place
+    /// without recording them otherwise (an episode while the episode is off, when the
+    /// manifest that described it was lost): they stay narrate's to replace or remove later.
+    pub fn keep_owning(&mut self, owned: &HashSet<String>, removed: &[String], out: &Path) {
+        let recorded: HashSet<&str> = self.files().map(|(name, _)| name).collect();
+        let mut left: Vec<String> = owned
+            .iter()
+            .filter(|f| !recorded.contains(f.as_str()) && !removed.contains(f))
+            .filter(|f| out.join(f).is_file())
+            .cloned()
+            .collect();
+        self.stale.append(&mut left);
+        self.stale.sort();
+        self.stale.dedup();
+    }
 }

@@ -1,24 +1,30 @@
-//! Planning and running a narration.
+//! Planning and running a narration, incrementally.
 //!
-//! [`script`] prepares what will be spoken, [`plan`] decides what must be done (pure),
-//! [`run`] does it, on two threads (`speak`, `finish`): it speaks missing sentences into the
-//! [`cache`], assembles and normalizes paragraph files, streams the [`episode`], removes files of paragraphs that are gone, and writes the [`manifest`] and the
-//! listings derived from it, then the read-along files ([`publish`]). [`store`] owns the output folder's lock and atomic writes.
+//! A [`Session`] holds the settings and the engine. Its `plan` (pure rules in [`plan`])
+//! decides what must be done; its `run` does it: [`speak`] asks the engine for missing
+//! sentences (into the [`cache`]) and assembles each paragraph, [`finish`] normalizes it and
+//! hands it to its sinks (the paragraph file, the [`episode`]), then the run removes files of
+//! paragraphs that are gone and writes the [`manifest`], the [`listings`] derived from it and
+//! the read-along files ([`publish`]). [`store`] owns the output folder: its lock, atomic
+//! writes and the journal ([`ledger`]) of what narrate placed there. The run reports through
+//! [`Events`] and prints nothing.
 
 pub mod cache;
 pub mod episode;
+mod events;
 mod finish;
 pub mod ledger;
+mod listings;
 pub mod manifest;
 pub mod plan;
 mod publish;
-pub mod run;
-pub mod script;
+mod session;
 mod speak;
 pub mod stamp;
 pub mod store;
 
-pub use run::{render, Summary};
+pub use events::{Events, Silent, Summary};
+pub use session::{program_title, Prepared, Session};
 
 #[cfg(test)]
 mod tests;

@@ -263,7 +263,7 @@ impl Store {
             .collect();
         crate::checkpoint::reached("before-commit");
         if !std::fs::read(&path).is_ok_and(|old| old == bytes) {
-            write_atomic(&path, &self.tmp(), &bytes)
+            crate::staged::write_atomic(&path, &self.tmp(), &bytes)
                 .map_err(|e| Error::output(&path, "cannot write", e))?;
         }
         if !self.ledger.holds(&records) {
@@ -307,15 +307,6 @@ impl Store {
 /// Whether the file `name` in `out` is the one `stamp` describes.
 pub fn intact(out: &Path, name: &str, stamp: &FileStamp) -> bool {
     stamp.check(&out.join(name)) == Check::Same
-}
-
-/// Writes `bytes` to `path` through a synced temporary file in `tmp_dir` and a rename.
-pub fn write_atomic(path: &Path, tmp_dir: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut tmp = crate::staged::staged(tmp_dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -222,3 +222,37 @@ fn narrate_toml_beside_the_script_is_read_and_flags_win() {
     assert!(text.contains("noise-scale = 0.0"), "{text}");
     assert!(text.contains("noise-w = 0.5"), "{text}");
 }
+
+/// `narrate text` with its standard output going to `stdout`: its exit code and stderr.
+fn text_into(stdout: std::process::Stdio) -> (Option<i32>, String) {
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("narrate"))
+        .current_dir(root())
+        .args(["text", "script/essay.txt"])
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("run");
+    (out.status.code(), stderr(&out))
+}
+
+#[test]
+fn text_into_a_full_disk_is_an_error_naming_standard_output() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let (code, err) = text_into(full.into());
+    assert_eq!(code, Some(6), "{err}");
+    assert!(err.contains("standard output: cannot write"), "{err}");
+    // The cause is in the message; the chain does not say it again.
+    assert_eq!(err.matches("No space left").count(), 1, "{err}");
+}
+
+#[test]
+fn text_into_a_closed_pipe_ends_quietly() {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let (code, err) = text_into(writer.into());
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(err, "");
+}

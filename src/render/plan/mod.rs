@@ -12,9 +12,9 @@ use serde::Serialize;
 
 use super::cache::{EngineStamp, Key};
 use super::manifest::Manifest;
-use super::script::Paragraph;
 use crate::audio::loudness::Preset;
 use crate::config::{Layout, Voice};
+use crate::script::Paragraph;
 
 /// Bumped whenever the way a paragraph file is assembled changes.
 const PARAGRAPH_FORMAT: u32 = 1;
@@ -208,29 +208,8 @@ pub fn plan(
             });
             continue;
         }
-        let mut missing = Vec::new();
-        for (i, keys) in keyed.keys.iter().enumerate() {
-            let mut needed = false;
-            for k in keys {
-                if !cached(k) && first_seen.insert(k.clone()) {
-                    needed = true;
-                }
-            }
-            if needed {
-                missing.push(i);
-            }
-        }
-        let reason = if unchanged && !on_disk(&keyed.paragraph.file) {
-            Reason::FileMissing
-        } else if unchanged {
-            Reason::FileDiffers
-        } else if before.values().any(|h| *h == keyed.hash) {
-            Reason::Renumbered
-        } else if before.contains_key(keyed.paragraph.file.as_str()) {
-            Reason::Changed
-        } else {
-            Reason::New
-        };
+        let missing = to_synthesize(&keyed, cached, &mut first_seen);
+        let reason = why(&keyed, unchanged, &before, on_disk);
         let action = if missing.is_empty() {
             Action::Assemble
         } else {
@@ -264,6 +243,50 @@ pub fn plan(
         steps,
         remove,
         foreign,
+    }
+}
+
+/// The sentences of `keyed` with a piece that is neither cached nor spoken by an earlier
+/// paragraph of this run (`first_seen`, which this adds to).
+fn to_synthesize(
+    keyed: &Keyed,
+    cached: &dyn Fn(&Key) -> bool,
+    first_seen: &mut HashSet<Key>,
+) -> Vec<usize> {
+    let mut missing = Vec::new();
+    for (i, keys) in keyed.keys.iter().enumerate() {
+        let mut needed = false;
+        for k in keys {
+            if !cached(k) && first_seen.insert(k.clone()) {
+                needed = true;
+            }
+        }
+        if needed {
+            missing.push(i);
+        }
+    }
+    missing
+}
+
+/// Why a paragraph that is not kept is made: `unchanged` says its hash is the one the last
+/// run recorded for its file, `before` maps the last run's files to their hashes.
+fn why(
+    keyed: &Keyed,
+    unchanged: bool,
+    before: &HashMap<&str, &str>,
+    on_disk: &dyn Fn(&str) -> bool,
+) -> Reason {
+    let file = keyed.paragraph.file.as_str();
+    if unchanged && !on_disk(file) {
+        Reason::FileMissing
+    } else if unchanged {
+        Reason::FileDiffers
+    } else if before.values().any(|h| *h == keyed.hash) {
+        Reason::Renumbered
+    } else if before.contains_key(file) {
+        Reason::Changed
+    } else {
+        Reason::New
     }
 }
 

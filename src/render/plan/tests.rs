@@ -7,7 +7,7 @@ use super::*;
 use crate::config::{Layout, Voice};
 use crate::engine::{EngineKind, Pitch, Rate, VoiceId};
 use crate::render::manifest::{ParagraphEntry, SentenceEntry};
-use crate::render::script::prepare;
+use crate::script::prepare;
 use crate::text::normalize::Lexicon;
 use crate::text::{parse::parse, Format};
 

@@ -5,7 +5,7 @@ mod trust;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-use super::run::{render, Report, Summary};
+use super::{Session, Silent, Summary};
 use crate::config::{Layout, Master, Publish, ScriptSettings, Settings, Source, Voice};
 use crate::engine::fake::Fake;
 use crate::engine::{EngineKind, Pitch, Rate, VoiceId};
@@ -48,14 +48,7 @@ fn run_with(
     lexicon: &Lexicon,
 ) -> Result<Summary, Error> {
     let doc = parse(script, Format::Plain);
-    render(
-        settings,
-        &doc,
-        lexicon,
-        engine,
-        Report::Quiet,
-        &AtomicBool::new(false),
-    )
+    Session::new(settings, engine).run(&doc, lexicon, &mut Silent, &AtomicBool::new(false))
 }
 
 fn run(out: &Path, script: &str, engine: &mut Fake) -> Summary {

@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
 
+use super::report::{self, Report, Terminal};
+use super::{interrupt_flag, load_inputs, Narration};
 use crate::cli::RenderArgs;
-use crate::commands::{interrupt_flag, load_inputs, summary_line};
 use crate::config::{self, Source, CONFIG_FILE};
 use crate::error::{Error, Result};
-use crate::render::run::Report;
 
 /// Quiet time after the last write before narrate runs.
 const DEBOUNCE: Duration = Duration::from_millis(300);
@@ -89,74 +89,38 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 /// Runs until Ctrl-C.
 pub fn watch(args: &RenderArgs) -> Result<()> {
-    let report = if args.verbosity.quiet {
-        Report::Quiet
-    } else {
-        Report::Normal
+    let report = Report::of(&args.verbosity);
+    // What changed is what a watch is for: the files written, always.
+    let written = match report {
+        Report::Quiet => Report::Quiet,
+        Report::Normal | Report::Verbose => Report::Verbose,
     };
     let files = watched(args)?;
     let interrupted = interrupt_flag();
-    let voice = config::settings(args)?.script.voice;
-    let mut engine = crate::commands::open_engine(&voice)?;
-    let mut opened_for = voice;
-
+    let mut narration = Narration::open(config::settings(args)?)?;
     let (tx, rx) = mpsc::channel();
     let mut debouncer = new_debouncer(DEBOUNCE, tx).map_err(|e| Error::Other(e.into()))?;
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .map(|f| match f.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        })
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for dir in &dirs {
+    for dir in folders(&files) {
         // Folders, not files: editors that save by rename replace the file being watched.
         debouncer
             .watcher()
-            .watch(dir, RecursiveMode::NonRecursive)
+            .watch(&dir, RecursiveMode::NonRecursive)
             .map_err(|e| Error::Other(e.into()))?;
     }
-
     let mut once = || -> Result<()> {
-        let settings = config::settings(args)?;
-        let (doc, lexicon) = load_inputs(&settings, report)?;
-        let wanted = &settings.script.voice;
-        let engine_settings = |v: &config::Voice| (v.engine, v.voice.clone(), v.noise);
-        if engine_settings(wanted) != engine_settings(&opened_for) {
-            // narrate.toml changed the engine or voice: a Piper engine holds one voice's model.
-            engine = crate::commands::open_engine(wanted)?;
-            opened_for = wanted.clone();
-        }
-        let summary = crate::render::render(
-            &settings,
-            &doc,
-            &lexicon,
-            engine.as_mut(),
-            report,
-            interrupted,
-        )?;
-        // What changed is what a watch is for: the files written, always.
-        let files = if report == Report::Quiet {
-            Report::Quiet
-        } else {
-            Report::Verbose
-        };
-        crate::commands::report_run(&summary, files);
-        if report != Report::Quiet {
-            eprintln!("{}", summary_line(&summary, &settings));
-        }
+        narration.update(config::settings(args)?)?;
+        let (doc, lexicon) = load_inputs(&narration.settings.script, report)?;
+        let summary = narration.run(&doc, &lexicon, &mut Terminal::new(report), interrupted)?;
+        report::report_run(&summary, &narration.settings, written);
         Ok(())
     };
-    let report_error = |e: Error| eprintln!("narrate: error: {e}");
 
     let mut last = contents(&files);
     if let Err(e) = once() {
         if matches!(e, Error::Interrupted | Error::Locked { .. }) {
             return Err(e);
         }
-        report_error(e);
+        report::print_error(&e);
     }
     if report != Report::Quiet {
         eprintln!("watching {} (Ctrl-C to stop)", files[0].display());
@@ -177,30 +141,48 @@ pub fn watch(args: &RenderArgs) -> Result<()> {
         {
             continue;
         }
-        let now = contents(&files);
-        if now == last {
-            // Most often narrate's own reading of the script.
+        let Some(changed) = changes(&files, &mut last) else {
             continue;
-        }
-        let now = settled(&files, now);
-        let changed: Vec<&PathBuf> = files
-            .iter()
-            .zip(now.iter().zip(&last))
-            .filter(|(_, (now, last))| now != last)
-            .map(|(f, _)| f)
-            .collect();
-        last = now;
-        if changed.is_empty() {
-            continue;
-        }
+        };
         if report != Report::Quiet {
-            let names: Vec<String> = changed.iter().map(|f| f.display().to_string()).collect();
-            eprintln!("changed: {}", names.join(", "));
+            eprintln!("changed: {}", changed.join(", "));
         }
         match once() {
             Err(Error::Interrupted) => return Err(Error::Interrupted),
-            Err(e) => report_error(e),
+            Err(e) => report::print_error(&e),
             Ok(()) => {}
         }
     }
+}
+
+/// The folders holding `files`, each once.
+fn folders(files: &[PathBuf]) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .map(|f| match f.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        })
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs
+}
+
+/// The names of the files whose contents differ from `last` once they settled (updating
+/// `last`), or none when nothing changed (most often narrate's own reading of the script).
+fn changes(files: &[PathBuf], last: &mut Vec<Option<blake3::Hash>>) -> Option<Vec<String>> {
+    let now = contents(files);
+    if now == *last {
+        return None;
+    }
+    let now = settled(files, now);
+    let changed: Vec<String> = files
+        .iter()
+        .zip(now.iter().zip(last.iter()))
+        .filter(|(_, (now, last))| now != last)
+        .map(|(f, _)| f.display().to_string())
+        .collect();
+    *last = now;
+    (!changed.is_empty()).then_some(changed)
 }

@@ -1,11 +1,12 @@
-//! Reading a script from disk or standard input, with the checks that turn a wrong file
-//! into a clear message before any audio work starts.
+//! Reading a script from disk or standard input, and its lexicon, with the checks that turn
+//! a wrong file into a clear message before any audio work starts.
 
 use std::io::Read;
 use std::path::Path;
 
 use crate::config::{Source, DEFAULT_SCRIPT};
 use crate::error::InputError;
+use crate::text::normalize::Lexicon;
 use crate::text::{self, Document, Format};
 
 /// The format a path implies: Markdown for `.md`/`.markdown`, plain text otherwise.
@@ -113,6 +114,26 @@ pub fn load(source: &Source) -> Result<Document, InputError> {
         return Err(InputError::NothingSpeakable { path });
     }
     Ok(doc)
+}
+
+/// Reads the lexicon at `path`, or an empty one without a path.
+pub fn lexicon(path: Option<&Path>) -> Result<Lexicon, InputError> {
+    let Some(path) = path else {
+        return Ok(Lexicon::default());
+    };
+    let source = match std::fs::read_to_string(path) {
+        Ok(s) => s,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(not_found(path, &["toml"], ""))
+        }
+        Err(source) => {
+            return Err(InputError::Read {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
+    };
+    Ok(Lexicon::parse(&source, path)?)
 }
 
 #[cfg(test)]

@@ -1,0 +1,95 @@
+//! `narrate` (render a script) and `narrate plan` (what a run would do).
+
+use std::io::Write;
+
+use super::report::{self, shown, Report, Terminal};
+use super::{interrupt_flag, load_inputs, Narration};
+use crate::cli::RenderArgs;
+use crate::config;
+use crate::error::{Error, Result};
+use crate::render::manifest::Loaded;
+use crate::render::plan::{Action, Plan};
+use crate::render::store;
+
+pub fn narrate(args: &RenderArgs) -> Result<()> {
+    let settings = config::settings(args)?;
+    if args.dump_config {
+        let text = toml::to_string_pretty(&settings).map_err(|e| Error::Other(e.into()))?;
+        return report::to_stdout(|out| out.write_all(text.as_bytes()));
+    }
+    // Before the engine loads, so that an early Ctrl-C also ends with code 130.
+    let interrupted = interrupt_flag();
+    let report = Report::of(&args.verbosity);
+    let (doc, lexicon) = load_inputs(&settings.script, report)?;
+    let mut narration = Narration::open(settings)?;
+    let summary = narration.run(&doc, &lexicon, &mut Terminal::new(report), interrupted)?;
+    report::report_run(&summary, &narration.settings, report);
+    Ok(())
+}
+
+pub fn plan(args: &RenderArgs) -> Result<()> {
+    let settings = config::settings(args)?;
+    let (doc, lexicon) = load_inputs(&settings.script, Report::of(&args.verbosity))?;
+    let mut narration = Narration::open(settings)?;
+    let prepared = narration.plan(&doc, &lexicon);
+    let output = &narration.settings.output;
+    report::to_stdout(|out| {
+        if let Loaded::Damaged { reason } = &prepared.previous {
+            writeln!(
+                out,
+                "   !  manifest  {} is damaged ({reason}): a run sets it aside and rebuilds \
+                 from the cache",
+                store::manifest_path(output).display()
+            )?;
+        }
+        print_plan(out, &prepared.plan)
+    })?;
+    // A run would refuse to start: say so the same way, with the same exit code.
+    match prepared.plan.refusal(output) {
+        Some(refusal) => Err(refusal),
+        None => Ok(()),
+    }
+}
+
+/// Each paragraph's step with its reason and the sentences to speak, the files to remove
+/// and to refuse, and a total.
+fn print_plan(out: &mut dyn Write, plan: &Plan) -> std::io::Result<()> {
+    let mut synth = 0;
+    for step in &plan.steps {
+        let p = &step.keyed.paragraph;
+        let what = match &step.action {
+            Action::Keep => "keep      ".to_owned(),
+            Action::Assemble => "assemble  ".to_owned(),
+            Action::Synthesize { sentences } => {
+                synth += sentences.len();
+                format!(
+                    "synthesize {} of {} sentences",
+                    sentences.len(),
+                    p.sentences.len()
+                )
+            }
+        };
+        writeln!(out, "{:>4}  {what}  {}  ({})", p.index, p.file, step.reason)?;
+        if let Action::Synthesize { sentences } = &step.action {
+            for &i in sentences {
+                writeln!(out, "        + {}", shown(&p.sentences[i].text))?;
+            }
+        }
+    }
+    for name in &plan.remove {
+        writeln!(out, "   -  remove    {name}  (paragraph gone)")?;
+    }
+    for name in &plan.foreign {
+        writeln!(
+            out,
+            "   !  refuse    {name}  (exists; narrate did not write it)"
+        )?;
+    }
+    writeln!(
+        out,
+        "{} paragraphs: {} sentences to synthesize, {} files to remove",
+        plan.steps.len(),
+        synth,
+        plan.remove.len()
+    )
+}

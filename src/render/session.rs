@@ -1,0 +1,436 @@
+//! A narration session: the settings, the engine opened for them and its stamp. [`plan`]
+//! reads the output folder and says what a run would do, touching nothing (`narrate plan`
+//! prints it); [`run`] carries a plan out and reports through [`Events`].
+//!
+//! A run works paragraph by paragraph on two threads, so that the finishing of a paragraph
+//! overlaps the speaking of the next (the engine works in a child process or on threads of
+//! its own, so the speaking thread mostly waits), and memory does not grow with the script:
+//! the caller's thread plans, speaks and assembles each paragraph ([`super::speak`]), then
+//! hands it to the finisher ([`super::finish`]), which normalizes its loudness, writes its
+//! file and feeds the episode.
+//!
+//! [`plan`]: Session::plan
+//! [`run`]: Session::run
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use super::cache::EngineStamp;
+use super::episode;
+use super::events::{Events, Summary};
+use super::finish::{Finished, Finisher};
+use super::manifest::{self, EpisodeEntry, Loaded, Manifest};
+use super::plan::{self, Keyed, Plan};
+use super::speak::{Script, Speaker, Spoken};
+use super::stamp::FileStamp;
+use super::store::{self, Store};
+use super::{listings, publish};
+use crate::config::{Settings, Source};
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::output;
+use crate::text::normalize::Lexicon;
+use crate::text::Document;
+
+/// The settings of a narration and the engine that speaks it.
+pub struct Session<'a> {
+    settings: &'a Settings,
+    engine: &'a mut dyn Engine,
+    stamp: EngineStamp,
+}
+
+/// A plan, with what was found of the last run.
+#[derive(Debug)]
+pub struct Prepared {
+    pub plan: Plan,
+    /// The last run's manifest.
+    pub previous: Loaded,
+    /// The files of the output folder that are narrate's.
+    pub owned: HashSet<String>,
+}
+
+/// The program's name and author, as every file that names them writes them.
+struct Credits {
+    title: String,
+    artist: String,
+}
+
+/// The episode a run writes, keeps or leaves alone.
+struct EpisodeWork {
+    /// The hash of the episode this run should leave (none: it makes no episode).
+    hash: Option<String>,
+    /// The last run's episode, still right.
+    reuse: Option<EpisodeEntry>,
+    /// The episode being written, when it is neither off nor reused.
+    writer: Option<episode::Writer>,
+}
+
+impl std::fmt::Debug for Session<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("output", &self.settings.output)
+            .field("engine", &self.engine.kind())
+            .field("stamp", &self.stamp)
+            .finish()
+    }
+}
+
+impl<'a> Session<'a> {
+    /// A session speaking with `engine` as `settings` say.
+    pub fn new(settings: &'a Settings, engine: &'a mut dyn Engine) -> Session<'a> {
+        let stamp = EngineStamp {
+            version: engine.version(),
+            sample_rate: engine.sample_rate(),
+            fingerprint: engine.fingerprint(),
+        };
+        Session {
+            settings,
+            engine,
+            stamp,
+        }
+    }
+
+    /// The keyed paragraphs of `doc` and what a run would do with them, reading the output
+    /// folder but writing nothing.
+    pub fn plan(&self, doc: &Document, lexicon: &Lexicon) -> Prepared {
+        let settings = self.settings;
+        let out = &settings.output;
+        // A manifest of the first format implies the seven listings of its time.
+        let listed: Vec<&str> = output::all()
+            .iter()
+            .map(|l| l.file_name())
+            .take(7)
+            .collect();
+        let previous = manifest::load(&store::manifest_path(out), &listed, &episode::FILES);
+        let owned = store::owned_files(out, &previous);
+        let good = previous.good();
+        let keyed: Vec<Keyed> = crate::script::prepare(doc, lexicon)
+            .into_iter()
+            .map(|p| {
+                let voice = &settings.script.voice;
+                plan::key(
+                    p,
+                    voice,
+                    &self.stamp,
+                    &settings.layout,
+                    settings.master.loudness,
+                )
+            })
+            .collect();
+        let on_disk = |f: &str| out.join(f).is_file();
+        let stamps: HashMap<&str, &FileStamp> = good
+            .iter()
+            .flat_map(|m| m.paragraphs.iter().map(|p| (p.file.as_str(), &p.stamp)))
+            .collect();
+        let intact = |f: &str| stamps.get(f).is_some_and(|s| store::intact(out, f, s));
+        let fixed: Vec<&str> = output::all()
+            .iter()
+            .map(|l| l.file_name())
+            .chain(publish::NAMES)
+            .chain(episode::FILES)
+            .collect();
+        let cache = store::cache_of(out);
+        let facts = plan::Facts {
+            cached: &|k| cache.contains(k),
+            on_disk: &on_disk,
+            intact: &intact,
+        };
+        let mut plan = plan::plan(keyed, good, &owned, &fixed, &facts);
+        let writes = episode::wanted(settings, &plan);
+        let listings = listings::names(settings, writes);
+        let episode = episode::FILES.iter().filter(|_| writes);
+        plan.foreign.extend(
+            listings
+                .iter()
+                .chain(episode)
+                .filter(|f| !owned.contains(**f) && on_disk(f))
+                .map(|f| (*f).to_owned()),
+        );
+        Prepared {
+            plan,
+            previous,
+            owned,
+        }
+    }
+
+    /// Narrates `doc` into the output folder, reporting to `events`; stops at the next
+    /// sentence once `interrupted` is set.
+    pub fn run(
+        self,
+        doc: &Document,
+        lexicon: &Lexicon,
+        events: &mut dyn Events,
+        interrupted: &AtomicBool,
+    ) -> Result<Summary> {
+        let started = Instant::now();
+        self.engine.prepare();
+        let store = Store::open(&self.settings.output)?;
+        match self.run_in(&store, doc, lexicon, events, interrupted) {
+            Ok(mut summary) => {
+                summary.wall = started.elapsed();
+                Ok(summary)
+            }
+            Err(e) => {
+                // A run refused or failed before it wrote anything (an unknown voice, someone
+                // else's file) leaves no trace, not even the folders it made.
+                store.abandon();
+                Err(e)
+            }
+        }
+    }
+
+    /// [`Session::run`] in an opened store.
+    fn run_in(
+        self,
+        store: &Store,
+        doc: &Document,
+        lexicon: &Lexicon,
+        events: &mut dyn Events,
+        interrupted: &AtomicBool,
+    ) -> Result<Summary> {
+        let prepared = self.plan(doc, lexicon);
+        let warnings = self.refusals(store, &prepared)?;
+        let credits = Credits {
+            title: program_title(self.settings, doc),
+            artist: (self.settings.script.artist.clone())
+                .or_else(|| doc.author.clone())
+                .unwrap_or_default(),
+        };
+        let mut work = self.episode_work(store, &prepared, &credits)?;
+        let (settings, rate) = (self.settings, self.stamp.sample_rate);
+        let writer = work.writer.take();
+        let (spoken, finished, writer) =
+            self.speak(store, &prepared, writer, events, interrupted)?;
+        work.writer = writer;
+        let mut summary = complete(
+            store,
+            settings,
+            &prepared,
+            Outcome {
+                spoken,
+                finished,
+                warnings,
+                rate,
+            },
+            work,
+            &credits,
+            interrupted,
+        )?;
+        summary.paragraphs = prepared.plan.steps.len();
+        if !summary.failed.is_empty() {
+            return Err(Error::Partial {
+                count: summary.failed.len(),
+                total: summary.paragraphs,
+            });
+        }
+        // Every file is complete and recorded; a Ctrl-C that came at the very end still says
+        // the run was interrupted.
+        if interrupted.load(Ordering::SeqCst) {
+            return Err(Error::Interrupted);
+        }
+        Ok(summary)
+    }
+
+    /// Refuses a plan a run must not start (someone else's files, a paragraph too long for
+    /// a WAV file), and sets a damaged manifest aside; the warnings for the user.
+    fn refusals(&self, store: &Store, prepared: &Prepared) -> Result<Vec<String>> {
+        if let Some(refusal) = prepared.plan.refusal(store.out()) {
+            return Err(refusal);
+        }
+        super::finish::refuse_too_long(&prepared.plan, self.settings, self.stamp.sample_rate)?;
+        let mut warnings = Vec::new();
+        if let Loaded::Damaged { reason } = &prepared.previous {
+            let to = store.set_aside_manifest()?;
+            warnings.push(format!(
+                "{}: damaged ({reason}); set aside as {}, rebuilding from the cache",
+                store::manifest_path(store.out()).display(),
+                to.display()
+            ));
+        }
+        Ok(warnings)
+    }
+
+    /// The episode is kept when nothing that goes into it changed, else written on the way.
+    fn episode_work(
+        &self,
+        store: &Store,
+        prepared: &Prepared,
+        credits: &Credits,
+    ) -> Result<EpisodeWork> {
+        let plan = &prepared.plan;
+        let master = &self.settings.master;
+        let hash = episode::wanted(self.settings, plan).then(|| {
+            let paragraphs: Vec<(&str, &str)> = plan
+                .steps
+                .iter()
+                .map(|s| (s.keyed.hash.as_str(), s.keyed.paragraph.title.as_str()))
+                .collect();
+            episode::hash(&paragraphs, &credits.title, master, &credits.artist)
+        });
+        let reuse = hash
+            .as_ref()
+            .and_then(|h| episode::reusable(store.out(), &prepared.previous, h));
+        let writer = match (&hash, &reuse) {
+            (Some(_), None) => Some(episode::Writer::start(
+                store.out(),
+                &store.tmp(),
+                self.stamp.sample_rate,
+                master,
+                &credits.title,
+                &credits.artist,
+                plan.steps
+                    .iter()
+                    .map(|s| (s.keyed.paragraph.index, s.keyed.paragraph.title.as_str())),
+            )?),
+            _ => None,
+        };
+        Ok(EpisodeWork {
+            hash,
+            reuse,
+            writer,
+        })
+    }
+
+    /// Speaks the plan on this thread while a second one finishes each paragraph.
+    fn speak(
+        self,
+        store: &Store,
+        prepared: &Prepared,
+        episode: Option<episode::Writer>,
+        events: &mut dyn Events,
+        interrupted: &AtomicBool,
+    ) -> Result<(Spoken, Vec<Finished>, Option<episode::Writer>)> {
+        let cache = store.cache();
+        let finisher = Finisher {
+            store,
+            target: self.settings.master.loudness.target(1),
+            episode,
+        };
+        events.speaking(prepared.plan.pieces_to_synthesize());
+        let speaker = Speaker {
+            engine: self.engine,
+            cache: &cache,
+            settings: self.settings,
+            events,
+            interrupted,
+            rate: self.stamp.sample_rate,
+            summary: Summary::default(),
+        };
+        let script = Script {
+            plan: &prepared.plan,
+            previous: &prepared.previous,
+            owned: &prepared.owned,
+        };
+        let (spoken, finished) = std::thread::scope(|scope| {
+            let (jobs, queue) = std::sync::mpsc::sync_channel(2);
+            let finishing = scope.spawn(move || finisher.run(queue));
+            let spoken = speaker.speak(&script, jobs);
+            let finished = finishing.join().expect("the finishing thread panicked");
+            (spoken, finished)
+        });
+        events.spoken();
+        let (finished, episode) = finished?;
+        Ok((spoken?, finished, episode))
+    }
+}
+
+/// What the speaking and finishing threads made.
+struct Outcome {
+    spoken: Spoken,
+    finished: Vec<Finished>,
+    warnings: Vec<String>,
+    /// The engine's sample rate.
+    rate: u32,
+}
+
+/// Completes a run whose paragraphs are written: removes the files of paragraphs that are
+/// gone, finishes the episode, writes the listings and the read-along files, and commits
+/// the manifest.
+fn complete(
+    store: &Store,
+    settings: &Settings,
+    prepared: &Prepared,
+    outcome: Outcome,
+    work: EpisodeWork,
+    credits: &Credits,
+    interrupted: &AtomicBool,
+) -> Result<Summary> {
+    let Outcome {
+        spoken,
+        finished,
+        mut warnings,
+        rate,
+    } = outcome;
+    let Spoken {
+        mut entries,
+        mut summary,
+        stale,
+    } = spoken;
+    for (slot, loudness, stamp) in finished {
+        entries[slot].loudness = loudness;
+        entries[slot].stamp = stamp;
+    }
+    warnings.append(&mut summary.warnings);
+    summary.warnings = warnings;
+    for name in &prepared.plan.remove {
+        store.remove(name)?;
+        summary.removed += 1;
+        summary.removed_files.push(name.clone());
+    }
+    let mut manifest = Manifest {
+        format: manifest::FORMAT,
+        generator: format!("narrate {}", env!("CARGO_PKG_VERSION")),
+        title: credits.title.clone(),
+        sample_rate: rate,
+        paragraphs: entries,
+        stale,
+        // The episode files narrate wrote last, unless this run replaces them: with
+        // `--no-episode` or a failed paragraph they stay, and stay narrate's.
+        episode: prepared.previous.good().and_then(|m| m.episode.clone()),
+        listings: Default::default(),
+    };
+    if let (Some(hash), true) = (work.hash, summary.failed.is_empty()) {
+        let entry = match (work.reuse, work.writer) {
+            (Some(entry), _) => entry,
+            (None, Some(writer)) => {
+                if interrupted.load(Ordering::SeqCst) {
+                    return Err(Error::Interrupted);
+                }
+                summary.episode_written = true;
+                writer.finish(store, &manifest, &credits.artist, hash)?
+            }
+            (None, None) => unreachable!("an episode to write has a writer"),
+        };
+        summary.episode = Some(entry.clone());
+        manifest.episode = Some(entry);
+    }
+    manifest.listings = listings::write(store, &manifest, &credits.artist)?;
+    let published = publish::write(
+        store,
+        &manifest,
+        settings,
+        &credits.artist,
+        summary.episode.is_some(),
+        &prepared.owned,
+    )?;
+    manifest.listings.extend(published);
+    manifest.keep_owning(&prepared.owned, &prepared.plan.remove, store.out());
+    store.commit(&manifest)?;
+    crate::checkpoint::reached("after-commit");
+    Ok(summary)
+}
+
+/// The program title: settings, front matter, else the script's file stem.
+pub fn program_title(settings: &Settings, doc: &Document) -> String {
+    settings
+        .script
+        .title
+        .clone()
+        .or_else(|| doc.title.clone())
+        .or_else(|| match &settings.script.script {
+            Source::File(p) => p.file_stem().map(|s| s.to_string_lossy().into_owned()),
+            Source::Stdin => None,
+        })
+        .unwrap_or_else(|| "narration".to_owned())
+}
