@@ -160,11 +160,10 @@ fn speech() -> Option<Vec<f32>> {
     let root = env!("CARGO_MANIFEST_DIR");
     let script = std::fs::read_to_string(format!("{root}/script/essay.txt")).ok()?;
     let paragraph = script.lines().nth(1)?;
-    let mut engine = Espeak::open().ok()?;
     let voice = VoiceId("en-us".into());
+    let mut engine = Espeak::open(&voice).ok()?;
     let request = SynthRequest {
         text: paragraph,
-        voice: &voice,
         rate: Rate(175),
         pitch: Pitch(50),
     };

@@ -122,18 +122,17 @@ fn prepare(speech: Vec<f32>) -> Vec<f32> {
 fn spoken() -> Option<Vec<Vec<f32>>> {
     let root = env!("CARGO_MANIFEST_DIR");
     let script = std::fs::read_to_string(format!("{root}/script/essay.txt")).ok()?;
-    let mut engine = Espeak::open().ok()?;
+    let voice = VoiceId("en-us".into());
+    let mut engine = Espeak::open(&voice).ok()?;
     if engine.sample_rate() != ENGINE_RATE {
         return None;
     }
-    let voice = VoiceId("en-us".into());
     script
         .lines()
         .filter(|line| line.chars().filter(|c| c.is_alphabetic()).count() > 20)
         .map(|text| {
             let request = SynthRequest {
                 text,
-                voice: &voice,
                 rate: Rate(175),
                 pitch: Pitch(50),
             };

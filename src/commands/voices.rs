@@ -12,8 +12,11 @@ pub fn voices(args: &VoicesArgs) -> Result<()> {
     let system = match kind {
         EngineKind::Piper => None,
         kind => {
-            let mut engine =
-                engine::open(kind, &engine::VoiceId(String::new()), Default::default())?;
+            let mut engine = engine::open(
+                kind,
+                &engine::VoiceId(kind.default_voice().into()),
+                Default::default(),
+            )?;
             Some((kind, engine.voices()?))
         }
     };

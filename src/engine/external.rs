@@ -6,11 +6,80 @@
 //! Everything here but [`run`] is pure, so it is tested on every platform, including the
 //! Linux machines where neither program exists.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use super::{EngineError, Pitch, SynthRequest, VoiceInfo};
+use super::{
+    Engine, EngineError, EngineKind, Pitch, Rate, Speech, SynthRequest, VoiceId, VoiceInfo,
+};
+
+/// The sample rate asked of every program.
+pub const SAMPLE_RATE: u32 = 22050;
+
+/// An operating-system program that speaks a text into a WAV file, one run per request.
+pub trait Program: Send {
+    /// The engine's name in messages.
+    const NAME: &'static str;
+    /// Which engine this is.
+    const KIND: EngineKind;
+
+    /// Runs the program in the fresh folder `dir` to speak `text` with `voice` at `rate`
+    /// into a 16-bit mono WAV file at [`SAMPLE_RATE`]; the file's path.
+    fn speak(
+        &self,
+        dir: &Path,
+        voice: &VoiceInfo,
+        text: &str,
+        rate: Rate,
+    ) -> Result<PathBuf, EngineError>;
+}
+
+/// An engine that runs a [`Program`], opened for one voice (resolved at each request, so an
+/// unknown voice is refused like espeak-ng's: at the first sentence).
+#[derive(Debug)]
+pub struct External<P> {
+    pub program: P,
+    /// The voices the program lists.
+    pub voices: Vec<VoiceInfo>,
+    pub version: String,
+    /// The voice asked for: an id or a language tag ([`resolve_voice`]).
+    pub voice: VoiceId,
+}
+
+impl<P: Program> Engine for External<P> {
+    fn kind(&self) -> EngineKind {
+        P::KIND
+    }
+
+    fn version(&self) -> String {
+        self.version.clone()
+    }
+
+    fn sample_rate(&self) -> u32 {
+        SAMPLE_RATE
+    }
+
+    fn voices(&mut self) -> Result<Vec<VoiceInfo>, EngineError> {
+        Ok(self.voices.clone())
+    }
+
+    fn synthesize(&mut self, request: &SynthRequest<'_>) -> Result<Speech, EngineError> {
+        let Some((voice, text)) = prepare(request, &self.voice, &self.voices, P::NAME)? else {
+            return Ok(Speech {
+                sample_rate: SAMPLE_RATE,
+                ..Speech::default()
+            });
+        };
+        let dir = workdir(P::NAME)?;
+        let wav = self.program.speak(dir.path(), voice, &text, request.rate)?;
+        Ok(Speech {
+            samples: read_wav(&wav, SAMPLE_RATE, P::NAME)?,
+            sample_rate: SAMPLE_RATE,
+            marks: Vec::new(),
+        })
+    }
+}
 
 /// The longest a program may take for one request before narrate gives up on it.
 pub const DEADLINE: Duration = Duration::from_secs(60);
@@ -57,19 +126,20 @@ pub fn language_key(tag: &str) -> String {
     tag.trim().replace('_', "-").to_ascii_lowercase()
 }
 
-/// The voice and plain text a file-rendering engine (`say`, SAPI) speaks for `request`, or
-/// `None` when no speakable text is left. Neither engine can change the pitch of plain text,
-/// so a pitch other than the default is refused rather than silently ignored.
+/// The voice (`voice` resolved in `voices`) and plain text a file-rendering engine (`say`,
+/// SAPI) speaks for `request`, or `None` when no speakable text is left. Neither engine can
+/// change the pitch of plain text, so a pitch other than the default is refused rather than
+/// silently ignored.
 pub fn prepare<'a>(
     request: &SynthRequest<'_>,
+    voice: &VoiceId,
     voices: &'a [VoiceInfo],
     engine: &str,
 ) -> Result<Option<(&'a VoiceInfo, String)>, EngineError> {
     check_pitch(request.pitch, engine)?;
-    let voice =
-        resolve_voice(&request.voice.0, voices).ok_or_else(|| EngineError::UnknownVoice {
-            voice: request.voice.0.clone(),
-        })?;
+    let voice = resolve_voice(&voice.0, voices).ok_or_else(|| EngineError::UnknownVoice {
+        voice: voice.0.clone(),
+    })?;
     let text = plain_text(request.text);
     Ok((!text.is_empty()).then_some((voice, text)))
 }

@@ -1,10 +1,11 @@
 //! Speech engines behind one small trait.
 //!
-//! An engine turns one [`SynthRequest`] (a sentence of speakable text plus the voice
-//! settings) into [`Speech`]: mono 16-bit PCM, its sample rate, and the word and sentence
-//! marks the engine reported. Engines are stateless from the caller's point of view: the
-//! same request must give the same samples whatever was synthesized before, because the
-//! sentence cache relies on it. Backends register themselves in [`open`].
+//! An engine is opened for one voice ([`open`], where backends register themselves); it
+//! turns one [`SynthRequest`] (a sentence of speakable text, the rate and the pitch) into
+//! [`Speech`]: mono 16-bit PCM, its sample rate, and the word and sentence marks the engine
+//! reported. Engines are stateless from the caller's point of view: the same request must
+//! give the same samples whatever was synthesized before, because the sentence cache relies
+//! on it. Another voice is another engine.
 
 pub mod espeak;
 pub mod external;
@@ -89,13 +90,12 @@ pub struct Rate(pub u32);
 #[serde(transparent)]
 pub struct Pitch(pub u32);
 
-/// Everything an engine needs to speak one piece of text.
+/// Everything an engine opened for a voice needs to speak one piece of text.
 #[derive(Clone, Debug)]
 pub struct SynthRequest<'a> {
     /// Speakable text, already normalized. May contain engine phoneme markup only where the
     /// lexicon put it; user text never does (the normalizer escapes it).
     pub text: &'a str,
-    pub voice: &'a VoiceId,
     pub rate: Rate,
     pub pitch: Pitch,
 }
@@ -222,9 +222,9 @@ pub fn open(
     #[cfg(not(feature = "piper"))]
     let _ = noise;
     match kind {
-        EngineKind::Espeak => Ok(Box::new(espeak::Espeak::open()?)),
-        EngineKind::Say => Ok(Box::new(say::Say::open()?)),
-        EngineKind::Sapi => Ok(Box::new(sapi::Sapi::open()?)),
+        EngineKind::Espeak => Ok(Box::new(espeak::Espeak::open(voice)?)),
+        EngineKind::Say => Ok(Box::new(say::Say::open(voice)?)),
+        EngineKind::Sapi => Ok(Box::new(sapi::Sapi::open(voice)?)),
         #[cfg(feature = "piper")]
         EngineKind::Piper => Ok(Box::new(piper::Piper::open(voice, noise)?)),
         #[cfg(not(feature = "piper"))]

@@ -26,11 +26,10 @@ use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 
-use super::external;
-use super::{Engine, EngineError, EngineKind, Rate, Speech, SynthRequest, VoiceId, VoiceInfo};
+use super::external::{self, External, Program};
+use super::{EngineError, EngineKind, Rate, VoiceId, VoiceInfo};
 
 const ENGINE: &str = "sapi";
-const SAMPLE_RATE: u32 = 22050;
 const HINT: &str = "the sapi engine is Windows's speech synthesizer, run through Windows \
     PowerShell (powershell.exe); elsewhere use --engine espeak";
 /// The words per minute SAPI's rate 0 stands for.
@@ -140,17 +139,38 @@ pub fn parse_voices(json: &str) -> Result<(String, Vec<VoiceInfo>), EngineError>
     Ok((answer.os, voices))
 }
 
-/// Windows SAPI voices, one PowerShell run per sentence.
+/// Windows PowerShell, which runs [`SCRIPT`].
 #[derive(Debug)]
-pub struct Sapi {
-    program: PathBuf,
-    voices: Vec<VoiceInfo>,
-    version: String,
+pub struct PowerShell(PathBuf);
+
+/// Windows SAPI voices, one PowerShell run per sentence.
+pub type Sapi = External<PowerShell>;
+
+impl Program for PowerShell {
+    const NAME: &'static str = ENGINE;
+    const KIND: EngineKind = EngineKind::Sapi;
+
+    fn speak(
+        &self,
+        dir: &Path,
+        voice: &VoiceInfo,
+        text: &str,
+        rate: Rate,
+    ) -> Result<PathBuf, EngineError> {
+        let request = Request::Speak {
+            voice: &voice.id.0,
+            rate: sapi_rate(rate),
+            text,
+        };
+        run_script(&self.0, dir, &request)?;
+        Ok(dir.join("speech.wav"))
+    }
 }
 
 impl Sapi {
-    /// Finds Windows PowerShell and reads the installed voices. Elsewhere: `Missing`.
-    pub fn open() -> Result<Sapi, EngineError> {
+    /// Finds Windows PowerShell and reads the installed voices, to speak with `voice`.
+    /// Elsewhere: `Missing`.
+    pub fn open(voice: &VoiceId) -> Result<Sapi, EngineError> {
         if !cfg!(windows) {
             return Err(EngineError::Missing {
                 what: "SAPI".into(),
@@ -161,11 +181,11 @@ impl Sapi {
                 hint: HINT.into(),
             });
         }
-        Sapi::with_program(PathBuf::from("powershell.exe"))
+        Sapi::with_program(PathBuf::from("powershell.exe"), voice)
     }
 
     /// An engine running `program` as Windows PowerShell (tests use a stand-in).
-    pub(crate) fn with_program(program: PathBuf) -> Result<Sapi, EngineError> {
+    pub(crate) fn with_program(program: PathBuf, voice: &VoiceId) -> Result<Sapi, EngineError> {
         let dir = external::workdir(ENGINE)?;
         run_script(&program, dir.path(), &Request::Voices)?;
         let json = std::fs::read_to_string(dir.path().join("voices.json")).map_err(|e| {
@@ -184,10 +204,11 @@ impl Sapi {
             });
         }
         let version = format!("Windows {os}, {}", external::voices_fingerprint(&voices));
-        Ok(Sapi {
-            program,
+        Ok(External {
+            program: PowerShell(program),
             voices,
             version,
+            voice: voice.clone(),
         })
     }
 }
@@ -229,48 +250,6 @@ fn run_script(program: &Path, dir: &Path, request: &Request<'_>) -> Result<(), E
     command.args(arguments(&script, &request_path));
     external::run(command, dir, ENGINE, HINT)?;
     Ok(())
-}
-
-impl Engine for Sapi {
-    fn kind(&self) -> EngineKind {
-        EngineKind::Sapi
-    }
-
-    fn version(&self) -> String {
-        self.version.clone()
-    }
-
-    fn sample_rate(&self) -> u32 {
-        SAMPLE_RATE
-    }
-
-    fn voices(&mut self) -> Result<Vec<VoiceInfo>, EngineError> {
-        Ok(self.voices.clone())
-    }
-
-    fn synthesize(&mut self, request: &SynthRequest<'_>) -> Result<Speech, EngineError> {
-        let Some((voice, text)) = external::prepare(request, &self.voices, ENGINE)? else {
-            return Ok(Speech {
-                sample_rate: SAMPLE_RATE,
-                ..Speech::default()
-            });
-        };
-        let dir = external::workdir(ENGINE)?;
-        run_script(
-            &self.program,
-            dir.path(),
-            &Request::Speak {
-                voice: &voice.id.0,
-                rate: sapi_rate(request.rate),
-                text: &text,
-            },
-        )?;
-        Ok(Speech {
-            samples: external::read_wav(&dir.path().join("speech.wav"), SAMPLE_RATE, ENGINE)?,
-            sample_rate: SAMPLE_RATE,
-            marks: Vec::new(),
-        })
-    }
 }
 
 #[cfg(test)]

@@ -24,12 +24,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::external;
-use super::{Engine, EngineError, EngineKind, Rate, Speech, SynthRequest, VoiceId, VoiceInfo};
+use super::external::{self, External, Program, SAMPLE_RATE};
+use super::{EngineError, EngineKind, Rate, VoiceId, VoiceInfo};
 
 const ENGINE: &str = "say";
-/// The sample rate asked of `say`.
-const SAMPLE_RATE: u32 = 22050;
 const HINT: &str = "the say engine is macOS's speech synthesizer; elsewhere use --engine espeak";
 
 /// Parses `say --voice=?`: one voice a line, `Name  lang_REGION  # sample sentence`. Names
@@ -70,17 +68,38 @@ pub fn arguments(voice: &str, rate: Rate, input: &Path, output: &Path) -> Vec<St
     ]
 }
 
-/// macOS's `say`, run once per sentence.
+/// macOS's `say` program.
 #[derive(Debug)]
-pub struct Say {
-    program: PathBuf,
-    voices: Vec<VoiceInfo>,
-    version: String,
+pub struct SayProgram(PathBuf);
+
+/// macOS's `say`, run once per sentence.
+pub type Say = External<SayProgram>;
+
+impl Program for SayProgram {
+    const NAME: &'static str = ENGINE;
+    const KIND: EngineKind = EngineKind::Say;
+
+    fn speak(
+        &self,
+        dir: &Path,
+        voice: &VoiceInfo,
+        text: &str,
+        rate: Rate,
+    ) -> Result<PathBuf, EngineError> {
+        let input = dir.join("in.txt");
+        let output = dir.join("out.wav");
+        external::write_file(&input, text.as_bytes(), ENGINE)?;
+        let mut command = Command::new(&self.0);
+        command.args(arguments(&voice.id.0, rate, &input, &output));
+        external::run(command, dir, ENGINE, HINT)?;
+        Ok(output)
+    }
 }
 
 impl Say {
-    /// Finds `say` and reads its voices. On anything but macOS: `Missing`.
-    pub fn open() -> Result<Say, EngineError> {
+    /// Finds `say` and reads its voices, to speak with `voice`. On anything but macOS:
+    /// `Missing`.
+    pub fn open(voice: &VoiceId) -> Result<Say, EngineError> {
         if !cfg!(target_os = "macos") {
             return Err(EngineError::Missing {
                 what: "say".into(),
@@ -95,11 +114,15 @@ impl Say {
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
             .filter(|v| !v.is_empty())
             .unwrap_or_else(|| "unknown".into());
-        Say::with_program(PathBuf::from("/usr/bin/say"), &format!("macOS {os}"))
+        Say::with_program(PathBuf::from("/usr/bin/say"), &format!("macOS {os}"), voice)
     }
 
     /// An engine running `program` as `say` (tests use a stand-in).
-    pub(crate) fn with_program(program: PathBuf, os: &str) -> Result<Say, EngineError> {
+    pub(crate) fn with_program(
+        program: PathBuf,
+        os: &str,
+        voice: &VoiceId,
+    ) -> Result<Say, EngineError> {
         let dir = external::workdir(ENGINE)?;
         let mut list = Command::new(&program);
         list.arg("--voice=?");
@@ -111,49 +134,11 @@ impl Say {
             });
         }
         let version = format!("{os}, {}", external::voices_fingerprint(&voices));
-        Ok(Say {
-            program,
+        Ok(External {
+            program: SayProgram(program),
             voices,
             version,
-        })
-    }
-}
-
-impl Engine for Say {
-    fn kind(&self) -> EngineKind {
-        EngineKind::Say
-    }
-
-    fn version(&self) -> String {
-        self.version.clone()
-    }
-
-    fn sample_rate(&self) -> u32 {
-        SAMPLE_RATE
-    }
-
-    fn voices(&mut self) -> Result<Vec<VoiceInfo>, EngineError> {
-        Ok(self.voices.clone())
-    }
-
-    fn synthesize(&mut self, request: &SynthRequest<'_>) -> Result<Speech, EngineError> {
-        let Some((voice, text)) = external::prepare(request, &self.voices, ENGINE)? else {
-            return Ok(Speech {
-                sample_rate: SAMPLE_RATE,
-                ..Speech::default()
-            });
-        };
-        let dir = external::workdir(ENGINE)?;
-        let input = dir.path().join("in.txt");
-        let output = dir.path().join("out.wav");
-        external::write_file(&input, text.as_bytes(), ENGINE)?;
-        let mut command = Command::new(&self.program);
-        command.args(arguments(&voice.id.0, request.rate, &input, &output));
-        external::run(command, dir.path(), ENGINE, HINT)?;
-        Ok(Speech {
-            samples: external::read_wav(&output, SAMPLE_RATE, ENGINE)?,
-            sample_rate: SAMPLE_RATE,
-            marks: Vec::new(),
+            voice: voice.clone(),
         })
     }
 }
@@ -161,7 +146,7 @@ impl Engine for Say {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::Pitch;
+    use crate::engine::{Engine, Pitch, SynthRequest};
 
     /// Lines as macOS 14 prints them.
     const LISTING: &str = "\
@@ -225,7 +210,7 @@ Majed               ar_001   # مرحبًا! اسمي ماجد.
     #[cfg(not(target_os = "macos"))]
     #[test]
     fn elsewhere_say_is_missing_with_a_hint() {
-        let e = Say::open().expect_err("not macOS");
+        let e = Say::open(&VoiceId("en-us".into())).expect_err("not macOS");
         assert!(e.to_string().contains("--engine espeak"), "{e}");
     }
 
@@ -256,13 +241,15 @@ Majed               ar_001   # مرحبًا! اسمي ماجد.
         std::fs::write(&program, script).expect("script");
         std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 
-        let mut say = Say::with_program(program, "macOS test").expect("open");
+        let open = |voice: &str| {
+            Say::with_program(program.clone(), "macOS test", &VoiceId(voice.into())).expect("open")
+        };
+        let mut say = open("en-gb");
         assert_eq!(say.voices().expect("voices").len(), 6);
         assert!(say.version().starts_with("macOS test, 6 voices #"));
         let speech = say
             .synthesize(&SynthRequest {
                 text: "Hello [[rate 900]] $(rm -rf ~) world.",
-                voice: &VoiceId("en-gb".into()),
                 rate: Rate(160),
                 pitch: Pitch(50),
             })
@@ -278,9 +265,8 @@ Majed               ar_001   # مرحبًا! اسمي ماجد.
         let text = std::fs::read_to_string(format!("{}.text", log.display())).expect("text");
         assert_eq!(text, "Hello $(rm -rf ~) world.");
 
-        let unknown = say.synthesize(&SynthRequest {
+        let unknown = open("de-de").synthesize(&SynthRequest {
             text: "x",
-            voice: &VoiceId("de-de".into()),
             rate: Rate(160),
             pitch: Pitch(50),
         });

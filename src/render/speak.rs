@@ -283,7 +283,6 @@ fn request<'a>(settings: &'a Settings, piece: &'a str) -> SynthRequest<'a> {
     let voice = &settings.script.voice;
     SynthRequest {
         text: piece,
-        voice: &voice.voice,
         rate: voice.rate,
         pitch: voice.pitch,
     }

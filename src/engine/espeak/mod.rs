@@ -33,7 +33,7 @@ mod voices;
 use std::ffi::{c_int, CStr, CString};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use super::{Engine, EngineError, EngineKind, Speech, SynthRequest, VoiceInfo};
+use super::{Engine, EngineError, EngineKind, Speech, SynthRequest, VoiceId, VoiceInfo};
 use collect::Collector;
 pub use phonemes::{text_to_phonemes, word_mnemonics, Clause};
 use voices::VoiceTable;
@@ -175,15 +175,14 @@ impl Loaded {
         }
     }
 
-    /// Selects the voice and sets every parameter narrate cares about to the request's value
+    /// Selects `voice` and sets every parameter narrate cares about to the request's value
     /// or espeak-ng's default, so nothing carries over from the previous request.
-    fn prepare(&self, request: &SynthRequest<'_>) -> Result<(), EngineError> {
-        let voice = &request.voice.0;
+    fn prepare(&self, voice: &str, request: &SynthRequest<'_>) -> Result<(), EngineError> {
         self.check_voice(voice)?;
         let unknown = || EngineError::UnknownVoice {
-            voice: voice.clone(),
+            voice: voice.to_owned(),
         };
-        let name = CString::new(voice.as_str()).map_err(|_| unknown())?;
+        let name = CString::new(voice).map_err(|_| unknown())?;
         // SAFETY: initialized, lock held (`&self` only exists under it); `name` is a valid
         // C string for the duration of the call.
         let mut rc = unsafe { (self.api.set_voice_by_name)(name.as_ptr()) };
@@ -219,10 +218,14 @@ impl Loaded {
         Ok(())
     }
 
-    /// Synthesizes in this process, on whatever state earlier calls left behind.
-    fn synthesize_here(&self, request: &SynthRequest<'_>) -> Result<Collector, EngineError> {
+    /// Synthesizes in this process with `voice`, on whatever state earlier calls left behind.
+    fn synthesize_here(
+        &self,
+        voice: &str,
+        request: &SynthRequest<'_>,
+    ) -> Result<Collector, EngineError> {
         let text = c_text(request.text)?;
-        self.prepare(request)?;
+        self.prepare(voice, request)?;
         let mut collector = Collector::default();
         let size = request.text.len() + 1;
         // SAFETY: initialized, lock held. `text` is NUL-terminated UTF-8 of `size` bytes with
@@ -257,13 +260,13 @@ fn c_text(text: &str) -> Result<CString, EngineError> {
 }
 
 #[cfg(unix)]
-fn synthesize_isolated(request: &SynthRequest<'_>) -> Result<Collector, EngineError> {
-    isolate::synthesize(request)
+fn synthesize_isolated(voice: &str, request: &SynthRequest<'_>) -> Result<Collector, EngineError> {
+    isolate::synthesize(voice, request)
 }
 
 #[cfg(not(unix))]
-fn synthesize_isolated(request: &SynthRequest<'_>) -> Result<Collector, EngineError> {
-    with_engine(|loaded| loaded.synthesize_here(request))
+fn synthesize_isolated(voice: &str, request: &SynthRequest<'_>) -> Result<Collector, EngineError> {
+    with_engine(|loaded| loaded.synthesize_here(voice, request))
 }
 
 /// A handle on the process's libespeak-ng. Cheap; any number may exist.
@@ -271,17 +274,20 @@ fn synthesize_isolated(request: &SynthRequest<'_>) -> Result<Collector, EngineEr
 pub struct Espeak {
     sample_rate: u32,
     version: String,
+    /// The voice every request is spoken with (checked at the first request).
+    voice: VoiceId,
 }
 
 impl Espeak {
-    /// Loads and initializes libespeak-ng on first use; later calls reuse it.
-    /// `EngineError::Missing` (with install instructions) when it is not installed.
-    pub fn open() -> Result<Espeak, EngineError> {
+    /// Loads and initializes libespeak-ng on first use (later calls reuse it), to speak with
+    /// `voice`. `EngineError::Missing` (with install instructions) when it is not installed.
+    pub fn open(voice: &VoiceId) -> Result<Espeak, EngineError> {
         let mut state = lock();
         let loaded = initialized(&mut state)?;
         Ok(Espeak {
             sample_rate: loaded.sample_rate,
             version: loaded.version.clone(),
+            voice: voice.clone(),
         })
     }
 }
@@ -323,7 +329,7 @@ impl Engine for Espeak {
     /// `isolate`), so its samples depend on the request alone. Elsewhere it runs here, and
     /// espeak-ng's leftover state makes the output vary slightly with what came before.
     fn synthesize(&mut self, request: &SynthRequest<'_>) -> Result<Speech, EngineError> {
-        let collector = synthesize_isolated(request)?;
+        let collector = synthesize_isolated(&self.voice.0, request)?;
         Ok(collector.into_speech(request.text, self.sample_rate))
     }
 }

@@ -20,7 +20,7 @@ use std::ffi::c_int;
 use serde::{Deserialize, Serialize};
 
 use super::{c_text, failed, sys, Loaded};
-use crate::engine::{EngineError, Pitch, Rate, SynthRequest, VoiceId};
+use crate::engine::{EngineError, Pitch, Rate, SynthRequest};
 
 /// One clause: its phonemes, and the punctuation that ended it, if any.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,13 +141,12 @@ fn phonemize_here(
 
 /// Selects `voice` (and resets the parameters) for the phonemizing calls that follow.
 fn select_voice(loaded: &Loaded, voice: &str) -> Result<(), EngineError> {
-    let voice = VoiceId(voice.to_owned());
-    loaded.prepare(&SynthRequest {
+    let request = SynthRequest {
         text: "",
-        voice: &voice,
         rate: Rate(175),
         pitch: Pitch(50),
-    })
+    };
+    loaded.prepare(voice, &request)
 }
 
 /// The clauses of `text` with the voice already selected (see [`phonemize_here`]).

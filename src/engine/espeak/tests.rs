@@ -9,23 +9,26 @@ use crate::engine::{MarkKind, Pitch, Rate, VoiceId};
 
 const HELLO: &str = "Hello world. This is a test.";
 
-fn request<'a>(text: &'a str, voice: &'a VoiceId, rate: u32, pitch: u32) -> SynthRequest<'a> {
+fn request(text: &str, rate: u32, pitch: u32) -> SynthRequest<'_> {
     SynthRequest {
         text,
-        voice,
         rate: Rate(rate),
         pitch: Pitch(pitch),
     }
 }
 
+/// The engine opened for `voice`.
+fn open_for(voice: &str) -> Espeak {
+    Espeak::open(&VoiceId(voice.into())).expect("libespeak-ng is installed on development machines")
+}
+
 fn open() -> Espeak {
-    Espeak::open().expect("libespeak-ng is installed on development machines")
+    open_for("en-us")
 }
 
 fn speak(text: &str, voice: &str, rate: u32, pitch: u32) -> Speech {
-    let voice = VoiceId(voice.into());
-    open()
-        .synthesize(&request(text, &voice, rate, pitch))
+    open_for(voice)
+        .synthesize(&request(text, rate, pitch))
         .expect("synthesis works")
 }
 
@@ -88,8 +91,7 @@ fn marks_of_non_ascii_text_are_byte_offsets() {
 /// position espeak-ng reports next to it.
 #[test]
 fn event_samples_agree_with_audio_positions() {
-    let voice = VoiceId("en-us".into());
-    let collector = synthesize_isolated(&request(HELLO, &voice, 175, 50)).expect("synthesis");
+    let collector = synthesize_isolated("en-us", &request(HELLO, 175, 50)).expect("synthesis");
     assert!(!collector.events.is_empty());
     for e in &collector.events {
         assert_eq!((e.sample * 1000 / 22050) as i32, e.audio_position, "{e:?}");
@@ -98,10 +100,8 @@ fn event_samples_agree_with_audio_positions() {
 
 #[test]
 fn unknown_voices_are_refused() {
-    let mut engine = open();
     for bad in ["xx-nope", "en-zz", "en-us+nope", "en\0us"] {
-        let voice = VoiceId(bad.into());
-        match engine.synthesize(&request(HELLO, &voice, 175, 50)) {
+        match open_for(bad).synthesize(&request(HELLO, 175, 50)) {
             Err(EngineError::UnknownVoice { voice }) => assert_eq!(voice, bad),
             other => panic!("{bad}: {other:?}"),
         }
@@ -162,11 +162,11 @@ fn threads_get_the_same_samples_as_sequential() {
             .chunks(20)
             .map(|chunk| {
                 scope.spawn(move || {
-                    let mut engine = open();
+                    let mut engines = [open_for("en-us"), open_for("en-gb")];
                     (chunk.iter())
                         .map(|(t, v)| {
-                            let voice = VoiceId((*v).into());
-                            engine.synthesize(&request(t, &voice, 175, 50))
+                            let engine = &mut engines[usize::from(*v == "en-gb")];
+                            engine.synthesize(&request(t, 175, 50))
                         })
                         .collect::<Result<Vec<_>, _>>()
                 })
@@ -211,14 +211,14 @@ fn same_request_same_samples_regardless_of_history() {
 #[test]
 #[ignore = "documents a libespeak-ng behaviour, not narrate's"]
 fn in_process_depends_on_history() {
-    let voice = VoiceId("en-us".into());
-    let hello = request(HELLO, &voice, 175, 50);
+    let voice = "en-us";
+    let hello = request(HELLO, 175, 50);
     let mut differing = 0;
     with_engine(|loaded| {
-        let fresh = loaded.synthesize_here(&hello)?;
+        let fresh = loaded.synthesize_here(voice, &hello)?;
         for s in essay_sentences().iter().take(12) {
-            loaded.synthesize_here(&request(s, &voice, 175, 50))?;
-            let again = loaded.synthesize_here(&hello)?;
+            loaded.synthesize_here(voice, &request(s, 175, 50))?;
+            let again = loaded.synthesize_here(voice, &hello)?;
             let delta = again.samples.len() as i64 - fresh.samples.len() as i64;
             println!("after {:30.30}: {delta:+} samples", s);
             differing += usize::from(again.samples != fresh.samples);

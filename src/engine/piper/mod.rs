@@ -109,7 +109,7 @@ impl Piper {
         let library = voices::runtime_library()
             .ok_or_else(|| missing("ONNX Runtime", "libonnxruntime was not found"))?;
         let runtime = session::load_runtime(&library).map_err(|e| missing("ONNX Runtime", e))?;
-        let espeak = super::espeak::Espeak::open()?.version();
+        let espeak = super::espeak::Espeak::open(&VoiceId(config.espeak.voice.clone()))?.version();
         let workers = std::thread::available_parallelism()
             .map_or(1, usize::from)
             .min(MAX_WORKERS);

@@ -36,11 +36,9 @@ fn joe(noise: Option<crate::engine::Noise>) -> Option<Piper> {
 }
 
 fn speak(piper: &mut Piper, text: &str) -> Speech {
-    let voice = VoiceId(JOE.into());
     piper
         .synthesize(&SynthRequest {
             text,
-            voice: &voice,
             rate: Rate(175),
             pitch: Pitch(50),
         })
@@ -146,7 +144,6 @@ fn a_batch_spread_over_the_workers_gives_each_request_its_own_speech() {
     let Some(mut piper) = joe(Some(QUIET)) else {
         return;
     };
-    let voice = VoiceId(JOE.into());
     let texts = [
         "A short one.",
         "This request is a good deal longer than the others, so it goes first.",
@@ -158,7 +155,6 @@ fn a_batch_spread_over_the_workers_gives_each_request_its_own_speech() {
         .iter()
         .map(|text| SynthRequest {
             text,
-            voice: &voice,
             rate: Rate(175),
             pitch: Pitch(50),
         })
@@ -190,11 +186,9 @@ fn a_sentence_is_speech_of_plausible_length_and_loudness() {
         "scaled to full peak as piper-tts does: {peak:?}"
     );
     // Faster rate, shorter speech.
-    let voice = VoiceId(JOE.into());
     let fast = piper
         .synthesize(&SynthRequest {
             text: "This sentence has seven words in it.",
-            voice: &voice,
             rate: Rate(350),
             pitch: Pitch(50),
         })

@@ -1,5 +1,6 @@
 use super::*;
-use crate::engine::Pitch;
+use crate::engine::external::SAMPLE_RATE;
+use crate::engine::{Engine, Pitch, SynthRequest};
 
 #[test]
 fn rate_maps_words_per_minute_onto_sapi_steps() {
@@ -106,7 +107,7 @@ fn engine_runs_the_script_with_a_request_file() {
     std::fs::write(&program, stand_in).expect("stand-in");
     std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 
-    let mut sapi = Sapi::with_program(program).expect("open");
+    let mut sapi = Sapi::with_program(program, &VoiceId("en-us".into())).expect("open");
     assert!(
         sapi.version().starts_with("Windows 10.0.1, 1 voices #"),
         "{}",
@@ -116,7 +117,6 @@ fn engine_runs_the_script_with_a_request_file() {
     let speech = sapi
         .synthesize(&SynthRequest {
             text: "It's \"quoted\" [[h@'loU]] $(whoami).",
-            voice: &VoiceId("en-us".into()),
             rate: Rate(300),
             pitch: Pitch(50),
         })

@@ -337,12 +337,12 @@ fn a_paragraph_spoken_by_espeak_ng_normalizes_as_before_in_memory_and_spilled() 
     use crate::engine::{Engine, Pitch, Rate, SynthRequest, VoiceId};
     let script = include_str!("../../../../script/essay.txt");
     let paragraph = script.lines().nth(1).expect("a paragraph");
-    let mut engine = Espeak::open().expect("libespeak-ng is installed on development machines");
-    assert_eq!(engine.sample_rate(), RATE);
     let voice = VoiceId("en-us".into());
+    let mut engine =
+        Espeak::open(&voice).expect("libespeak-ng is installed on development machines");
+    assert_eq!(engine.sample_rate(), RATE);
     let request = SynthRequest {
         text: paragraph,
-        voice: &voice,
         rate: Rate(175),
         pitch: Pitch(50),
     };
