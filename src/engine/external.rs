@@ -24,15 +24,17 @@ pub trait Program: Send {
     /// Which engine this is.
     const KIND: EngineKind;
 
-    /// Runs the program in the fresh folder `dir` to speak `text` with `voice` at `rate`
-    /// into a 16-bit mono WAV file at [`SAMPLE_RATE`]; the file's path.
-    fn speak(
-        &self,
-        dir: &Path,
-        voice: &VoiceInfo,
-        text: &str,
-        rate: Rate,
-    ) -> Result<PathBuf, EngineError>;
+    /// Runs the program in the fresh folder `dir` to speak `line` into a 16-bit mono WAV
+    /// file at [`SAMPLE_RATE`]; the file's path.
+    fn speak(&self, dir: &Path, line: &Line<'_>) -> Result<PathBuf, EngineError>;
+}
+
+/// What a [`Program`] speaks: plain text, with a voice it listed, at a rate.
+#[derive(Debug, Clone, Copy)]
+pub struct Line<'a> {
+    pub voice: &'a VoiceInfo,
+    pub text: &'a str,
+    pub rate: Rate,
 }
 
 /// An engine that runs a [`Program`], opened for one voice (resolved at each request, so an
@@ -72,7 +74,12 @@ impl<P: Program> Engine for External<P> {
             });
         };
         let dir = workdir(P::NAME)?;
-        let wav = self.program.speak(dir.path(), voice, &text, request.rate)?;
+        let line = Line {
+            voice,
+            text: &text,
+            rate: request.rate,
+        };
+        let wav = self.program.speak(dir.path(), &line)?;
         Ok(Speech {
             samples: read_wav(&wav, SAMPLE_RATE, P::NAME)?,
             sample_rate: SAMPLE_RATE,

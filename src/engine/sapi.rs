@@ -26,7 +26,7 @@ use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 
-use super::external::{self, External, Program};
+use super::external::{self, External, Line, Program};
 use super::{EngineError, EngineKind, Rate, VoiceId, VoiceInfo};
 
 const ENGINE: &str = "sapi";
@@ -150,17 +150,11 @@ impl Program for PowerShell {
     const NAME: &'static str = ENGINE;
     const KIND: EngineKind = EngineKind::Sapi;
 
-    fn speak(
-        &self,
-        dir: &Path,
-        voice: &VoiceInfo,
-        text: &str,
-        rate: Rate,
-    ) -> Result<PathBuf, EngineError> {
+    fn speak(&self, dir: &Path, line: &Line<'_>) -> Result<PathBuf, EngineError> {
         let request = Request::Speak {
-            voice: &voice.id.0,
-            rate: sapi_rate(rate),
-            text,
+            voice: &line.voice.id.0,
+            rate: sapi_rate(line.rate),
+            text: line.text,
         };
         run_script(&self.0, dir, &request)?;
         Ok(dir.join("speech.wav"))

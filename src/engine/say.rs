@@ -24,7 +24,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::external::{self, External, Program, SAMPLE_RATE};
+use super::external::{self, External, Line, Program, SAMPLE_RATE};
 use super::{EngineError, EngineKind, Rate, VoiceId, VoiceInfo};
 
 const ENGINE: &str = "say";
@@ -79,18 +79,12 @@ impl Program for SayProgram {
     const NAME: &'static str = ENGINE;
     const KIND: EngineKind = EngineKind::Say;
 
-    fn speak(
-        &self,
-        dir: &Path,
-        voice: &VoiceInfo,
-        text: &str,
-        rate: Rate,
-    ) -> Result<PathBuf, EngineError> {
+    fn speak(&self, dir: &Path, line: &Line<'_>) -> Result<PathBuf, EngineError> {
         let input = dir.join("in.txt");
         let output = dir.join("out.wav");
-        external::write_file(&input, text.as_bytes(), ENGINE)?;
+        external::write_file(&input, line.text.as_bytes(), ENGINE)?;
         let mut command = Command::new(&self.0);
-        command.args(arguments(&voice.id.0, rate, &input, &output));
+        command.args(arguments(&line.voice.id.0, line.rate, &input, &output));
         external::run(command, dir, ENGINE, HINT)?;
         Ok(output)
     }

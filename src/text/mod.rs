@@ -4,6 +4,7 @@
 //! into sentences (and cuts sentences too long for the engine), [`normalize`] rewrites a
 //! sentence into the form the engine reads right. All of it is pure: no I/O.
 
+pub mod calendar;
 pub mod normalize;
 pub mod parse;
 pub mod segment;

@@ -55,6 +55,20 @@ enum Segment {
 /// One rewrite rule: returns the input borrowed when it has nothing to change.
 type Rule = fn(&str) -> Cow<'_, str>;
 
+/// `re.replace_all` on `text`, where `say` sees each match with the text before and after
+/// it and may decline (the match then stays as written).
+fn replace_in_context<'t>(
+    text: &'t str,
+    re: &regex::Regex,
+    say: impl Fn(&regex::Captures, &str, &str) -> Option<String>,
+) -> Cow<'t, str> {
+    re.replace_all(text, |c: &regex::Captures| {
+        let whole = c.get(0).expect("group 0 is the whole match");
+        say(c, &text[..whole.start()], &text[whole.end()..])
+            .unwrap_or_else(|| whole.as_str().to_owned())
+    })
+}
+
 /// The rules run on text the lexicon did not claim, in this order.
 const RULES: [Rule; 9] = [
     safety::apply,

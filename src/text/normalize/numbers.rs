@@ -96,17 +96,8 @@ fn fraction(c: &Captures) -> Option<String> {
 
 /// `replace_all`, leaving matches glued to more numbers (`1/2/2020`, `555-123-4567`,
 /// `10:05:30`, `3.5-4`) and those `say` declines.
-fn isolated<'t>(
-    text: &'t str,
-    re: &Regex,
-    say: impl Fn(&Captures) -> Option<String>,
-) -> Cow<'t, str> {
-    re.replace_all(text, |c: &Captures| {
-        let Some(whole) = c.get(0) else {
-            return String::new();
-        };
-        let rest = &text[whole.end()..];
-        let before = &text[..whole.start()];
+fn isolated<'t>(text: &'t str, re: &Regex, say: fn(&Captures) -> Option<String>) -> Cow<'t, str> {
+    super::replace_in_context(text, re, |c, before, rest| {
         let mut after = rest.chars();
         let glued_after = matches!(
             (after.next(), after.next()),
@@ -118,9 +109,9 @@ fn isolated<'t>(
             (Some('-' | '–' | '/' | ':' | '.' | ','), Some(d)) if d.is_ascii_digit()
         ) || before.ends_with(|ch: char| ch.is_alphabetic() || ch == '-');
         if glued_after || glued_before {
-            return whole.as_str().to_owned();
+            return None;
         }
-        say(c).unwrap_or_else(|| whole.as_str().to_owned())
+        say(c)
     })
 }
 

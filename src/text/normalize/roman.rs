@@ -84,18 +84,11 @@ fn replace<'t>(
     re: &Regex,
     say: impl Fn(&Captures) -> Option<String>,
 ) -> Cow<'t, str> {
-    re.replace_all(text, |c: &Captures| {
-        let Some(whole) = c.get(0) else {
-            return String::new();
-        };
+    super::replace_in_context(text, re, |c, _, rest| {
         // `I'm`, `I'd`: a pronoun; `XIV's` and `II-era` are still numerals.
-        let rest = &text[whole.end()..];
         let after_mark = rest.strip_prefix('\'').or_else(|| rest.strip_prefix('’'));
         let glued = after_mark.is_some_and(|r| !r.starts_with(['s', 'S']));
-        match say(c) {
-            Some(spoken) if !glued => spoken,
-            _ => whole.as_str().to_owned(),
-        }
+        say(c).filter(|_| !glued)
     })
 }
 

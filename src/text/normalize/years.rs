@@ -25,6 +25,7 @@ use std::sync::LazyLock;
 use regex::{Captures, Regex};
 
 use super::words;
+use crate::text::calendar;
 
 const MONTHS: &str =
     "January|February|March|April|May|June|July|August|September|October|November|December";
@@ -58,40 +59,10 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(1\d{3}|20\d{2})\b").expect("static pattern"));
 
-/// Lower-case words after which a number is a year.
+/// Lower-case words after which a number is a year, with the months.
 const CUES: &[&str] = &[
-    "in",
-    "since",
-    "by",
-    "until",
-    "till",
-    "during",
-    "before",
-    "after",
-    "of",
-    "circa",
-    "c.",
-    "early",
-    "late",
-    "mid",
-    "spring",
-    "summer",
-    "autumn",
-    "fall",
-    "winter",
-    "year",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
+    "in", "since", "by", "until", "till", "during", "before", "after", "of", "circa", "c.",
+    "early", "late", "mid", "spring", "summer", "autumn", "fall", "winter", "year",
 ];
 
 /// Lower-case words after which a four-digit number is a count, not a year.
@@ -258,7 +229,8 @@ fn year_in_context(before: &str, rest: &str) -> bool {
         previous.as_str(),
         "q1" | "q2" | "q3" | "q4" | "fy" | "fiscal"
     );
-    if CUES.contains(&previous.as_str()) || quarter {
+    let cue = CUES.contains(&previous.as_str()) || calendar::MONTHS.contains(&previous.as_str());
+    if cue || quarter {
         return !counted;
     }
     matches!(previous.as_str(), "the" | "a")

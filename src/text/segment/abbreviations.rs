@@ -4,6 +4,8 @@
 //! tables hold the knowledge it lacks; they are public so the normalizer can expand the same
 //! words the segmenter refuses to split after.
 
+use crate::text::calendar::{MONTHS, WEEKDAYS};
+
 /// Titles written before a name ("Dr. Smith", "Mt. Fuji"): the period after them never ends
 /// a sentence when a name follows. Lowercase, without the period.
 pub const TITLES: &[&str] = &[
@@ -154,46 +156,12 @@ const STARTER_TITLES: &[&str] = &[
     "capt", "const", "det", "dr", "lt", "mr", "mrs", "ms", "prof", "sgt",
 ];
 
-/// Capitalized words that continue a time or a date rather than start a sentence:
-/// "at 8 p.m. Tuesday", "9:39 a.m. EST", "3:22 p.m. Eastern time", "eBay Inc. Wednesday".
+/// Capitalized words that continue a time or a date rather than start a sentence, beside
+/// weekdays and months (but "May", which starts sentences as a verb): "at 8 p.m. Tuesday",
+/// "9:39 a.m. EST", "3:22 p.m. Eastern time", "eBay Inc. Wednesday".
 const CONTINUATIONS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "eastern",
-    "pacific",
-    "central",
-    "mountain",
-    "est",
-    "edt",
-    "et",
-    "cst",
-    "cdt",
-    "ct",
-    "mst",
-    "mdt",
-    "pst",
-    "pdt",
-    "pt",
-    "gmt",
-    "utc",
-    "bst",
-    "cet",
+    "eastern", "pacific", "central", "mountain", "est", "edt", "et", "cst", "cdt", "ct", "mst",
+    "mdt", "pst", "pdt", "pt", "gmt", "utc", "bst", "cet",
 ];
 
 /// Prepositions that open a time or place phrase: "At 5 a.m." is not a sentence.
@@ -295,8 +263,10 @@ pub(crate) fn is_sentence_starter(token: &str) -> bool {
 /// True when `token` continues a time or a date: a weekday, a month, a time zone.
 pub(crate) fn is_continuation(token: &str) -> bool {
     let (word, _) = leading_word(token);
-    word.chars().next().is_some_and(char::is_uppercase)
-        && CONTINUATIONS.contains(&word.to_lowercase().as_str())
+    let lower = word.to_lowercase();
+    let lower = lower.as_str();
+    let dated = WEEKDAYS.contains(&lower) || (MONTHS.contains(&lower) && lower != "may");
+    word.chars().next().is_some_and(char::is_uppercase) && (dated || CONTINUATIONS.contains(&lower))
 }
 
 /// True when `text` is only a short opening phrase such as "At 5 a.m.": a preposition and at
@@ -341,5 +311,17 @@ mod tests {
         assert!(!is_sentence_starter("A."));
         assert!(!is_sentence_starter("the"));
         assert!(!is_sentence_starter("Government"));
+    }
+
+    #[test]
+    fn weekdays_months_but_may_and_time_zones_continue_a_date() {
+        for word in [
+            "Tuesday", "Sunday", "January", "June", "December", "EST", "Eastern",
+        ] {
+            assert!(is_continuation(word), "{word}");
+        }
+        for word in ["May", "tuesday", "Government", "The"] {
+            assert!(!is_continuation(word), "{word}");
+        }
     }
 }
