@@ -332,6 +332,62 @@ impl Engine for Espeak {
         let collector = synthesize_isolated(&self.voice.0, request)?;
         Ok(collector.into_speech(request.text, self.sample_rate))
     }
+
+    /// On Unix, a few requests per worker, so that every core has a child speaking.
+    fn batch(&self) -> usize {
+        if cfg!(unix) {
+            REQUESTS_PER_WORKER * workers()
+        } else {
+            1
+        }
+    }
+
+    /// On Unix, up to one forked child per core at a time (each request's samples depend on
+    /// the request alone, so the order they are spoken in changes nothing); elsewhere one
+    /// after the other.
+    fn synthesize_all(
+        &mut self,
+        requests: &[SynthRequest<'_>],
+    ) -> Vec<Result<Speech, EngineError>> {
+        let workers = if cfg!(unix) { workers() } else { 1 };
+        let (voice, rate) = (self.voice.0.as_str(), self.sample_rate);
+        let speak = |request: &SynthRequest<'_>| {
+            synthesize_isolated(voice, request).map(|c| c.into_speech(request.text, rate))
+        };
+        if workers <= 1 || requests.len() <= 1 {
+            return requests.iter().map(speak).collect();
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let done: Mutex<Vec<Option<Result<Speech, EngineError>>>> =
+            Mutex::new(requests.iter().map(|_| None).collect());
+        std::thread::scope(|scope| {
+            for _ in 0..workers.min(requests.len()) {
+                scope.spawn(|| loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(request) = requests.get(i) else {
+                        break;
+                    };
+                    let result = speak(request);
+                    done.lock().unwrap_or_else(PoisonError::into_inner)[i] = Some(result);
+                });
+            }
+        });
+        done.into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+            .into_iter()
+            .map(|r| r.expect("every request was taken by a worker"))
+            .collect()
+    }
+}
+
+/// Requests handed to [`Engine::synthesize_all`] per worker: enough that a worker finding a
+/// short sentence takes another while a long one is still spoken, few enough that a batch's
+/// speech stays a few megabytes.
+const REQUESTS_PER_WORKER: usize = 4;
+
+/// Forked children speaking at once: one per core.
+fn workers() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 #[cfg(test)]

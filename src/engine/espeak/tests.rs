@@ -285,3 +285,25 @@ fn a_missing_library_says_how_to_install_it() {
         assert!(message.contains(hint), "{message}");
     }
 }
+
+#[test]
+fn a_batch_spoken_by_parallel_workers_equals_one_request_at_a_time() {
+    let sentences = essay_sentences();
+    let requests: Vec<SynthRequest<'_>> = sentences
+        .iter()
+        .take(9)
+        .map(|s| request(s, 175, 50))
+        .collect();
+    let mut engine = open();
+    assert_eq!(engine.batch(), 4 * workers());
+    let batch = engine.synthesize_all(&requests);
+    assert_eq!(batch.len(), requests.len());
+    for (request, spoken) in requests.iter().zip(batch) {
+        let alone = engine.synthesize(request).expect("synthesis");
+        assert!(spoken.expect("synthesis") == alone, "{}", request.text);
+    }
+    // A failure stays with its request.
+    let broken = [request("Fine.", 175, 50), request("a\0b", 175, 50)];
+    let results = engine.synthesize_all(&broken);
+    assert!(results[0].is_ok() && results[1].is_err());
+}
