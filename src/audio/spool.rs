@@ -122,8 +122,13 @@ impl Spool {
 
     /// Appends `d` of silence.
     pub fn push_silence(&mut self, d: Duration) -> Result<(), Error> {
+        self.push_silent_frames(frames(d, self.rate))
+    }
+
+    /// Appends `n` samples of silence.
+    pub fn push_silent_frames(&mut self, n: u64) -> Result<(), Error> {
         let silence = [0.0; 4096];
-        let mut left = frames(d, self.rate) as usize;
+        let mut left = n as usize;
         while left > 0 {
             let n = left.min(silence.len());
             self.push(&silence[..n])?;

@@ -217,7 +217,14 @@ pub fn summary_line(s: &Summary, settings: &Settings) -> String {
             e.sample_rate,
             loudness,
             settings.master.loudness,
-            if s.episode_written { "" } else { ", unchanged" },
+            if s.episode_written {
+                format!(
+                    "; MP3 segments: {} encoded, {} reused",
+                    s.segments_encoded, s.segments_reused
+                )
+            } else {
+                ", unchanged".to_owned()
+            },
         ));
     }
     line

@@ -2,11 +2,11 @@
 //! `episode.mp3` carrying ID3 chapters, at the episode's sample rate; whether a run writes
 //! it, keeps it or leaves it alone.
 //!
-//! Written while the paragraphs are rendered ([`Writer`], over [`crate::audio::episode::Stream`]),
-//! so that resampling and MP3 encoding (LAME is the slowest step of a podcast build) run
-//! beside speech synthesis instead of after it, and memory does not grow with the script.
-//! The paragraph files are already at the target loudness (one gain per file), so the
-//! episode is too; the meter reports it.
+//! `episode.mp3` is joined from per-paragraph segments ([`super::segments`]), encoded on
+//! every core while the paragraphs are rendered and cached, so an edit encodes only what
+//! changed. `episode.wav` is streamed while the paragraphs are rendered ([`WavWriter`],
+//! over [`crate::audio::episode::Stream`]). The paragraph files are already at the target
+//! loudness (one gain per file), so the episode is too.
 
 use std::path::{Path, PathBuf};
 
@@ -15,8 +15,9 @@ use tempfile::NamedTempFile;
 
 use super::manifest::{EpisodeEntry, Loaded, Manifest};
 use super::plan::Plan;
+use super::segments::{Assembled, Segments};
 use super::store::{self, Store};
-use crate::audio::episode::{self as stream, Part};
+use crate::audio::episode as stream;
 use crate::audio::loudness::{Db, Loudness, Lufs};
 use crate::audio::mp3;
 use crate::config::{Master, Settings};
@@ -91,62 +92,33 @@ fn tags<'a>(
     }
 }
 
-/// Both episode files being written, in temporary files until [`Writer::finish`] puts them
-/// in place. Dropped unfinished (a failed paragraph, Ctrl-C), it leaves nothing behind.
+/// `episode.wav` being written, in a temporary file until [`finish`] puts it in place.
+/// Dropped unfinished (a failed paragraph, Ctrl-C), it leaves nothing behind.
 #[derive(Debug)]
-pub struct Writer {
-    wav_path: PathBuf,
-    mp3_path: PathBuf,
-    wav_tmp: NamedTempFile,
-    mp3_tmp: NamedTempFile,
+pub struct WavWriter {
+    path: PathBuf,
+    staged: NamedTempFile,
     stream: stream::Stream,
-    /// The episode's sample rate.
-    rate: u32,
 }
 
-impl Writer {
-    /// Starts both files in `tmp` for the program titled `title`, whose chapters are
-    /// `chapters` (paragraph index and title, in order), from audio at `from` Hz.
-    pub fn start<'a>(
-        out: &Path,
-        tmp: &Path,
-        from: u32,
-        master: &Master,
-        title: &str,
-        artist: &str,
-        chapters: impl Iterator<Item = (usize, &'a str)>,
-    ) -> Result<Writer> {
-        let wav_path = out.join(WAV);
-        let mp3_path = out.join(MP3);
-        let temp = |path: &Path| {
-            let staged = crate::staged::staged(tmp)
-                .and_then(|staged| Ok((staged.as_file().try_clone()?, staged)));
-            staged.map_err(|e| Error::output(path, "cannot write", e))
-        };
-        let (wav, wav_tmp) = temp(&wav_path)?;
-        let (mp3, mp3_tmp) = temp(&mp3_path)?;
-        // The chapter times are not known yet; the tag is written again at the end.
-        let placeholder = tags(title, artist, chapters.map(|(i, t)| (i, t, 0, 0)));
-        let format = stream::Format {
-            from,
-            to: master.sample_rate,
-            bitrate: master.bitrate,
-        };
-        let stream = stream::Stream::start(wav, mp3, format, &placeholder)
-            .map_err(|e| failed(&wav_path, &mp3_path, e))?;
-        Ok(Writer {
-            wav_path,
-            mp3_path,
-            wav_tmp,
-            mp3_tmp,
+impl WavWriter {
+    /// Starts `episode.wav` in `tmp` at the episode rate of `master`, from audio at `from` Hz.
+    pub fn start(out: &Path, tmp: &Path, from: u32, master: &Master) -> Result<WavWriter> {
+        let path = out.join(WAV);
+        let cannot = |e| Error::output(&path, "cannot write", e);
+        let staged = crate::staged::staged(tmp).map_err(cannot)?;
+        let file = staged.as_file().try_clone().map_err(cannot)?;
+        let stream = stream::Stream::start(file, from, master.sample_rate)
+            .map_err(|e| cannot(std::io::Error::other(e)))?;
+        Ok(WavWriter {
+            path,
+            staged,
             stream,
-            rate: format.to,
         })
     }
 
-    /// A failure of the stream as the run's, naming the file.
     fn failed(&self, e: stream::Error) -> Error {
-        failed(&self.wav_path, &self.mp3_path, e)
+        Error::output(&self.path, "cannot write", std::io::Error::other(e))
     }
 
     /// Starts the next paragraph, `len` samples long at the engine's rate.
@@ -163,73 +135,101 @@ impl Writer {
     pub fn end(&mut self) -> Result<()> {
         self.stream.end().map_err(|e| self.failed(e))
     }
+}
 
-    /// Completes both files for `manifest` (whose paragraphs were pushed, in order) with its
-    /// chapter times, puts them in place atomically, and returns what the manifest records.
-    pub fn finish(
-        self,
-        store: &Store,
-        manifest: &Manifest,
-        artist: &str,
-        hash: String,
-    ) -> Result<EpisodeEntry> {
-        let program = manifest.program(artist);
-        // The times every listing writes, so the CHAP frames agree with them to the ms.
-        let spans = crate::output::fmt::spans(&program.chapters);
-        let ms = |t: u64| u32::try_from(t).unwrap_or(u32::MAX);
-        let tags = tags(
-            &manifest.title,
-            artist,
-            program
-                .chapters
-                .iter()
-                .zip(spans)
-                .map(|(c, (start, end))| (c.index, c.title.as_str(), ms(start), ms(end))),
-        );
-        let Writer {
-            wav_path,
-            mp3_path,
-            wav_tmp,
-            mp3_tmp,
+/// The chapter marks of `manifest`'s program, with the times every listing writes, so the
+/// CHAP frames agree with them to the millisecond.
+fn final_tags(manifest: &Manifest, artist: &str) -> mp3::Tags {
+    let program = manifest.program(artist);
+    let spans = crate::output::fmt::spans(&program.chapters);
+    let ms = |t: u64| u32::try_from(t).unwrap_or(u32::MAX);
+    tags(
+        &manifest.title,
+        artist,
+        program
+            .chapters
+            .iter()
+            .zip(spans)
+            .map(|(c, (start, end))| (c.index, c.title.as_str(), ms(start), ms(end))),
+    )
+}
+
+/// Completes the episode of `manifest` (whose paragraph files are in place): `episode.mp3`
+/// from the paragraphs' segments, and `episode.wav` when `wav` was written, put in place
+/// together. Returns what the manifest records, and how the MP3 was assembled.
+pub fn finish(
+    store: &Store,
+    manifest: &Manifest,
+    artist: &str,
+    hash: String,
+    segments: &Segments,
+    wav: Option<WavWriter>,
+) -> Result<(EpisodeEntry, Assembled)> {
+    let tags = final_tags(manifest, artist);
+    let mp3_path = store.out().join(MP3);
+    let staged = store.stage(MP3)?;
+    let paragraphs: Vec<(PathBuf, String, u64)> = manifest
+        .paragraphs
+        .iter()
+        .map(|p| (store.out().join(&p.file), p.stamp.hash.clone(), p.frames))
+        .collect();
+    let mut out = std::io::BufWriter::new(staged.as_file());
+    let assembled = segments.assemble(&mut out, &tags, &paragraphs)?;
+    std::io::Write::flush(&mut out).map_err(|e| Error::output(&mp3_path, "cannot write", e))?;
+    drop(out);
+    let mut files = vec![(MP3.to_owned(), staged)];
+    let mut integrated = None;
+    if let Some(wav) = wav {
+        let WavWriter {
+            path,
+            staged,
             stream,
-            rate,
-        } = self;
+        } = wav;
         let finished = stream
-            .finish(&tags)
-            .map_err(|e| failed(&wav_path, &mp3_path, e))?;
-        let stamps = store.place_all(vec![(WAV.to_owned(), wav_tmp), (MP3.to_owned(), mp3_tmp)])?;
-        let files = FILES.into_iter().map(str::to_owned).zip(stamps).collect();
-        // Integrated loudness measured on the paragraph files as they are (engine rate, half
-        // the work); the true peak is the highest of theirs, each measured 4x oversampled
-        // when it was normalized.
-        let true_peak = manifest
+            .finish()
+            .map_err(|e| Error::output(&path, "cannot write", std::io::Error::other(e)))?;
+        integrated = finished.integrated;
+        files.push((WAV.to_owned(), staged));
+    }
+    let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    let stamps = store.place_all(files)?;
+    let files = names.into_iter().zip(stamps).collect();
+    let loudness = Loudness {
+        integrated: integrated.or_else(|| combined(manifest)).map(Lufs),
+        range: None,
+        // The highest of the paragraphs', each measured 4x oversampled when normalized.
+        true_peak: manifest
             .paragraphs
             .iter()
             .filter_map(|p| p.loudness.and_then(|l| l.true_peak))
             .map(|d| d.0)
-            .reduce(f64::max);
-        let loudness = Loudness {
-            integrated: finished.integrated.map(Lufs),
-            range: None,
-            true_peak: true_peak.map(Db),
-            sample_peak: None,
-            rms: None,
-        };
-        Ok(EpisodeEntry {
-            hash,
-            sample_rate: rate,
-            frames: finished.frames,
-            loudness: Some(loudness),
-            files,
-        })
-    }
+            .reduce(f64::max)
+            .map(Db),
+        sample_peak: None,
+        rms: None,
+    };
+    let frames = assembled.written.samples;
+    let entry = EpisodeEntry {
+        hash,
+        sample_rate: segments.sample_rate(),
+        frames,
+        loudness: Some(loudness),
+        files,
+    };
+    Ok((entry, assembled))
 }
 
-/// A failure of the episode stream as the run's, naming the file it is about.
-fn failed(wav: &Path, mp3: &Path, e: stream::Error) -> Error {
-    let path = match e.part {
-        Part::Wav => wav,
-        Part::Mp3 => mp3,
-    };
-    Error::output(path, "cannot write", std::io::Error::other(e.message))
+/// The program's integrated loudness combined from its paragraphs' (each measured when it
+/// was normalized): their mean power, weighted by length. Every paragraph is gated on its
+/// own, so this differs from one meter over the whole program by the blocks that straddle
+/// the seams, which are silence on at least one side.
+fn combined(manifest: &Manifest) -> Option<f64> {
+    let (mut power, mut frames) = (0.0, 0.0);
+    for p in &manifest.paragraphs {
+        if let Some(lufs) = p.loudness.and_then(|l| l.integrated) {
+            power += p.frames as f64 * 10f64.powf(lufs.0 / 10.0);
+            frames += p.frames as f64;
+        }
+    }
+    (frames > 0.0).then(|| 10.0 * (power / frames).log10())
 }

@@ -60,6 +60,9 @@ pub struct Summary {
     /// The episode, if there is one, and whether this run wrote it.
     pub episode: Option<EpisodeEntry>,
     pub episode_written: bool,
+    /// MP3 segments of the episode encoded by this run, and taken from the cache.
+    pub segments_encoded: usize,
+    pub segments_reused: usize,
     /// Paragraphs that failed, with why.
     pub failed: Vec<(usize, String)>,
     /// What was found damaged and not used (a cache entry, the manifest), for the user.

@@ -6,9 +6,11 @@
 //! and the episode) at once, so memory does not grow with the paragraph's length.
 
 use std::io::{BufReader, BufWriter};
+use std::sync::mpsc::Sender;
 
 use super::episode;
 use super::plan::{Action, Plan};
+use super::segments::{self, Segments};
 use super::stamp::FileStamp;
 use super::store::Store;
 use crate::audio;
@@ -25,15 +27,19 @@ pub(super) enum Job {
         file: String,
         spool: Spool,
     },
-    /// A paragraph file left as it is; the episode reads it.
-    Kept { file: String },
+    /// A paragraph file left as it is (its blake3 hash as recorded); the episode reads it.
+    Kept { file: String, hash: String },
 }
 
 /// The second half of a paragraph's way: loudness, its file, the episode.
 pub(super) struct Finisher<'a> {
     pub store: &'a Store,
     pub target: Option<Target>,
-    pub episode: Option<episode::Writer>,
+    /// `episode.wav`, when this run writes it.
+    pub episode: Option<episode::WavWriter>,
+    /// The segment cache and the encoders' queue, when this run writes `episode.mp3`: each
+    /// placed paragraph whose segment is not cached goes to the queue.
+    pub segments: Option<(&'a Segments, Sender<segments::Job>)>,
 }
 
 /// A fresh paragraph's file: its manifest slot, measured loudness and stamp.
@@ -84,18 +90,18 @@ pub(super) trait Sink {
     fn end(&mut self) -> Result<()>;
 }
 
-impl Sink for episode::Writer {
+impl Sink for episode::WavWriter {
     fn begin(&mut self, frames: u64) -> Result<()> {
-        episode::Writer::begin(self, frames)
+        episode::WavWriter::begin(self, frames)
     }
 
     fn push(&mut self, samples: &[i16]) -> Result<()> {
         let samples: Vec<f32> = samples.iter().map(|&s| audio::to_f32(s)).collect();
-        episode::Writer::push(self, &samples)
+        episode::WavWriter::push(self, &samples)
     }
 
     fn end(&mut self) -> Result<()> {
-        episode::Writer::end(self)
+        episode::WavWriter::end(self)
     }
 }
 
@@ -163,18 +169,40 @@ impl Finisher<'_> {
     pub fn run(
         mut self,
         queue: std::sync::mpsc::Receiver<Job>,
-    ) -> Result<(Vec<Finished>, Option<episode::Writer>)> {
+    ) -> Result<(Vec<Finished>, Option<episode::WavWriter>)> {
         let mut measured = Vec::new();
         for job in queue {
             match job {
                 Job::Fresh { slot, file, spool } => {
                     let (loudness, stamp) = self.fresh(&file, &spool)?;
+                    self.encode(&file, &stamp.hash);
                     measured.push((slot, loudness, stamp));
                 }
-                Job::Kept { file } => self.kept(&file)?,
+                Job::Kept { file, hash } => {
+                    self.kept(&file)?;
+                    self.encode(&file, &hash);
+                }
             }
         }
         Ok((measured, self.episode))
+    }
+
+    /// Queues the paragraph file `name` (hashed `hash`) for its MP3 segment, unless the
+    /// segment is cached (a file made afresh may be one made before: an undo).
+    fn encode(&self, name: &str, hash: &str) {
+        let Some((segments, queue)) = &self.segments else {
+            return;
+        };
+        if segments.contains(hash) {
+            return;
+        }
+        let job = segments::Job {
+            wav: self.store.out().join(name),
+            hash: hash.to_owned(),
+        };
+        // The encoders stop only when this queue is dropped; a failed send leaves the
+        // segment to be encoded when the episode is assembled.
+        let _ = queue.send(job);
     }
 
     /// Normalizes `spool` and streams it to its file `name` and to the episode.

@@ -18,6 +18,7 @@ mod listings;
 pub mod manifest;
 pub mod plan;
 mod publish;
+mod segments;
 mod session;
 mod speak;
 pub mod stamp;

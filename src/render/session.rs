@@ -22,6 +22,7 @@ use super::events::{Events, Summary};
 use super::finish::{Finished, Finisher};
 use super::manifest::{self, EpisodeEntry, Loaded, Manifest};
 use super::plan::{self, Keyed, Plan};
+use super::segments::Segments;
 use super::speak::{Script, Speaker, Spoken};
 use super::stamp::FileStamp;
 use super::store::{self, Store};
@@ -62,8 +63,12 @@ struct EpisodeWork {
     hash: Option<String>,
     /// The last run's episode, still right.
     reuse: Option<EpisodeEntry>,
-    /// The episode being written, when it is neither off nor reused.
-    writer: Option<episode::Writer>,
+    /// The segments of `episode.mp3`, when it is neither off nor reused.
+    segments: Option<Segments>,
+    /// `episode.wav` being written, when it is neither off nor reused.
+    wav: Option<episode::WavWriter>,
+    /// Segments the encoders made while the paragraphs were spoken.
+    encoded: usize,
 }
 
 impl std::fmt::Debug for Session<'_> {
@@ -107,16 +112,7 @@ impl<'a> Session<'a> {
         let good = previous.good();
         let keyed: Vec<Keyed> = crate::script::prepare(doc, lexicon)
             .into_iter()
-            .map(|p| {
-                let voice = &settings.script.voice;
-                plan::key(
-                    p,
-                    voice,
-                    &self.stamp,
-                    &settings.layout,
-                    settings.master.loudness,
-                )
-            })
+            .map(|p| plan::key(p, &settings.script.voice, &self.stamp, shape(settings)))
             .collect();
         let on_disk = |f: &str| out.join(f).is_file();
         let stamps: HashMap<&str, &FileStamp> = good
@@ -199,10 +195,7 @@ impl<'a> Session<'a> {
         };
         let mut work = self.episode_work(store, &prepared, &credits)?;
         let (settings, rate) = (self.settings, self.stamp.sample_rate);
-        let writer = work.writer.take();
-        let (spoken, finished, writer) =
-            self.speak(store, &prepared, writer, events, interrupted)?;
-        work.writer = writer;
+        let (spoken, finished) = self.speak(store, &prepared, &mut work, events, interrupted)?;
         let mut summary = complete(
             store,
             settings,
@@ -271,41 +264,49 @@ impl<'a> Session<'a> {
         let reuse = hash
             .as_ref()
             .and_then(|h| episode::reusable(store.out(), &prepared.previous, h));
-        let writer = match (&hash, &reuse) {
-            (Some(_), None) => Some(episode::Writer::start(
-                store.out(),
-                &store.tmp(),
-                self.stamp.sample_rate,
-                master,
-                &credits.title,
-                &credits.artist,
-                plan.steps
-                    .iter()
-                    .map(|s| (s.keyed.paragraph.index, s.keyed.paragraph.title.as_str())),
-            )?),
-            _ => None,
-        };
-        Ok(EpisodeWork {
+        let mut work = EpisodeWork {
             hash,
             reuse,
-            writer,
-        })
+            segments: None,
+            wav: None,
+            encoded: 0,
+        };
+        if work.hash.is_some() && work.reuse.is_none() {
+            let rate = self.stamp.sample_rate;
+            let dir = store
+                .out()
+                .join(store::STATE_DIR)
+                .join(super::segments::DIR);
+            let segments =
+                Segments::new(dir, store.tmp(), rate, master.sample_rate, master.bitrate);
+            work.segments = Some(segments?);
+            work.wav = Some(episode::WavWriter::start(
+                store.out(),
+                &store.tmp(),
+                rate,
+                master,
+            )?);
+        }
+        Ok(work)
     }
 
-    /// Speaks the plan on this thread while a second one finishes each paragraph.
+    /// Speaks the plan on this thread while a second one finishes each paragraph and the
+    /// others encode the episode's segments.
     fn speak(
         self,
         store: &Store,
         prepared: &Prepared,
-        episode: Option<episode::Writer>,
+        work: &mut EpisodeWork,
         events: &mut dyn Events,
         interrupted: &AtomicBool,
-    ) -> Result<(Spoken, Vec<Finished>, Option<episode::Writer>)> {
+    ) -> Result<(Spoken, Vec<Finished>)> {
         let cache = store.cache();
+        let (encode, queue) = std::sync::mpsc::channel();
         let finisher = Finisher {
             store,
             target: self.settings.master.loudness.target(1),
-            episode,
+            episode: work.wav.take(),
+            segments: work.segments.as_ref().map(|s| (s, encode)),
         };
         events.speaking(prepared.plan.pieces_to_synthesize());
         let speaker = Speaker {
@@ -322,17 +323,30 @@ impl<'a> Session<'a> {
             previous: &prepared.previous,
             owned: &prepared.owned,
         };
-        let (spoken, finished) = std::thread::scope(|scope| {
-            let (jobs, queue) = std::sync::mpsc::sync_channel(2);
-            let finishing = scope.spawn(move || finisher.run(queue));
+        let segments = work.segments.as_ref();
+        let (spoken, finished, encoded) = std::thread::scope(|scope| {
+            // Segments not encoded here (a failure, Ctrl-C) are encoded when the episode is
+            // assembled, which reports what fails then.
+            let encoding = segments.map(|s| scope.spawn(move || s.work(queue, encoders())));
+            let (jobs, paragraphs) = std::sync::mpsc::sync_channel(2);
+            let finishing = scope.spawn(move || finisher.run(paragraphs));
             let spoken = speaker.speak(&script, jobs);
             let finished = finishing.join().expect("the finishing thread panicked");
-            (spoken, finished)
+            let encoded = encoding.map_or(0, |e| e.join().expect("an encoder panicked"));
+            (spoken, finished, encoded)
         });
+        work.encoded = encoded;
         events.spoken();
-        let (finished, episode) = finished?;
-        Ok((spoken?, finished, episode))
+        let (finished, wav) = finished?;
+        work.wav = wav;
+        Ok((spoken?, finished))
     }
+}
+
+/// Threads encoding MP3 segments: one per core (the engine's children and the finisher
+/// wait on each other's output as often as they work).
+fn encoders() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 /// What the speaking and finishing threads made.
@@ -391,16 +405,22 @@ fn complete(
         listings: Default::default(),
     };
     if let (Some(hash), true) = (work.hash, summary.failed.is_empty()) {
-        let entry = match (work.reuse, work.writer) {
+        let entry = match (work.reuse, work.segments) {
             (Some(entry), _) => entry,
-            (None, Some(writer)) => {
+            (None, Some(segments)) => {
                 if interrupted.load(Ordering::SeqCst) {
                     return Err(Error::Interrupted);
                 }
                 summary.episode_written = true;
-                writer.finish(store, &manifest, &credits.artist, hash)?
+                let artist = &credits.artist;
+                let (entry, mut assembled) =
+                    episode::finish(store, &manifest, artist, hash, &segments, work.wav)?;
+                summary.warnings.append(&mut assembled.warnings);
+                summary.segments_encoded = work.encoded + assembled.encoded;
+                summary.segments_reused = manifest.paragraphs.len() - summary.segments_encoded;
+                entry
             }
-            (None, None) => unreachable!("an episode to write has a writer"),
+            (None, None) => unreachable!("an episode to write has its segments"),
         };
         summary.episode = Some(entry.clone());
         manifest.episode = Some(entry);
@@ -419,6 +439,15 @@ fn complete(
     store.commit(&manifest)?;
     crate::checkpoint::reached("after-commit");
     Ok(summary)
+}
+
+/// What shapes every paragraph file besides its sentences.
+pub fn shape(settings: &Settings) -> plan::Shape<'_> {
+    plan::Shape {
+        layout: &settings.layout,
+        loudness: settings.master.loudness,
+        episode_rate: settings.master.sample_rate,
+    }
 }
 
 /// The program title: settings, front matter, else the script's file stem.

@@ -12,8 +12,8 @@ use super::finish::Job;
 use super::manifest::{Loaded, ParagraphEntry, SentenceEntry};
 use super::plan::{Action, Keyed, Plan, Step};
 use super::stamp::FileStamp;
-use crate::audio;
 use crate::audio::spool::{self, Spool};
+use crate::audio::{self, mp3};
 use crate::config::{Layout, Settings};
 use crate::engine::{Engine, EngineError, SynthRequest};
 use crate::error::{Error, Result};
@@ -72,9 +72,12 @@ impl Speaker<'_> {
                 let old = previous
                     .get(p.file.as_str())
                     .expect("a kept paragraph is in the previous manifest");
-                entries.push(self.keep(p, old));
+                let entry = self.keep(p, old);
+                let hash = entry.stamp.hash.clone();
+                entries.push(entry);
                 Job::Kept {
                     file: p.file.clone(),
+                    hash,
                 }
             } else {
                 match self.fresh(step, &mut ahead) {
@@ -202,6 +205,11 @@ impl Speaker<'_> {
             });
         }
         spool.push_silence(layout.tail).map_err(spooled)?;
+        // Whole MP3 frames at the episode rate: the episode is cut at paragraph seams.
+        let episode_rate = self.settings.master.sample_rate;
+        let padding = mp3::segment::padding(spool.len(), self.rate, episode_rate)
+            .map_err(|e| Error::Other(anyhow::anyhow!("{e}")))?;
+        spool.push_silent_frames(padding).map_err(spooled)?;
         Ok((spool, entries))
     }
 

@@ -104,16 +104,19 @@ fn seconds_ms(s: &str) -> u64 {
 }
 
 /// (file, duration ms) of every WAV, and their program starts.
+/// Each paragraph file with its start and length in ms, from the WAV headers: the start is
+/// the samples before it in ms (not a sum of rounded lengths, which drifts).
 fn truth(out: &Path) -> Vec<(String, u64, u64)> {
-    let mut start = 0;
+    let mut samples = 0u64;
     wavs(out)
         .iter()
         .map(|f| {
-            let ms = wav_ms(f);
+            let reader = hound::WavReader::open(f).expect("wav");
+            let rate = u64::from(reader.spec().sample_rate);
+            let start = (samples * 1000 + rate / 2) / rate;
+            samples += u64::from(reader.duration());
             let name = f.file_name().expect("name").to_string_lossy().into_owned();
-            let row = (name, start, ms);
-            start += ms;
-            row
+            (name, start, wav_ms(f))
         })
         .collect()
 }

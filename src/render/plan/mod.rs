@@ -16,8 +16,9 @@ use crate::audio::loudness::Preset;
 use crate::config::{Layout, Voice};
 use crate::script::Paragraph;
 
-/// Bumped whenever the way a paragraph file is assembled changes.
-const PARAGRAPH_FORMAT: u32 = 1;
+/// Bumped whenever the way a paragraph file is assembled changes (2: the tail padded to
+/// whole MP3 frames at the episode rate).
+const PARAGRAPH_FORMAT: u32 = 2;
 
 /// A paragraph with the cache key of every piece it speaks.
 #[derive(Clone, Debug)]
@@ -29,14 +30,17 @@ pub struct Keyed {
     pub hash: String,
 }
 
+/// What shapes a paragraph file besides its sentences.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Shape<'a> {
+    pub layout: &'a Layout,
+    pub loudness: Preset,
+    /// The episode's sample rate: the tail is padded to whole MP3 frames at it.
+    pub episode_rate: u32,
+}
+
 /// Computes keys and the paragraph hash.
-pub fn key(
-    paragraph: Paragraph,
-    voice: &Voice,
-    stamp: &EngineStamp,
-    layout: &Layout,
-    loudness: Preset,
-) -> Keyed {
+pub fn key(paragraph: Paragraph, voice: &Voice, stamp: &EngineStamp, shape: Shape<'_>) -> Keyed {
     let keys: Vec<Vec<Key>> = paragraph
         .sentences
         .iter()
@@ -46,15 +50,14 @@ pub fn key(
     struct HashInput<'a> {
         format: u32,
         keys: &'a [Vec<Key>],
-        layout: &'a Layout,
-        loudness: Preset,
+        #[serde(flatten)]
+        shape: Shape<'a>,
         sample_rate: u32,
     }
     let input = HashInput {
         format: PARAGRAPH_FORMAT,
         keys: &keys,
-        layout,
-        loudness,
+        shape,
         sample_rate: stamp.sample_rate,
     };
     let bytes = serde_json::to_vec(&input).expect("keys and numbers serialize");

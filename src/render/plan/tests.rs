@@ -34,10 +34,18 @@ fn keyed(script: &str) -> Vec<Keyed> {
     keyed_with(script, &Layout::default(), Preset::Podcast)
 }
 
+fn shape(layout: &Layout, loudness: Preset, episode_rate: u32) -> Shape<'_> {
+    Shape {
+        layout,
+        loudness,
+        episode_rate,
+    }
+}
+
 fn keyed_with(script: &str, layout: &Layout, loudness: Preset) -> Vec<Keyed> {
     prepare(&parse(script, Format::Plain), &Lexicon::default())
         .into_iter()
-        .map(|p| key(p, &voice(), &stamp(), layout, loudness))
+        .map(|p| key(p, &voice(), &stamp(), shape(layout, loudness, 44_100)))
         .collect()
 }
 
@@ -392,12 +400,20 @@ fn pieces_to_synthesize_counts_the_pieces_of_long_sentences() {
 #[test]
 fn the_paragraph_hash_depends_on_every_input_of_its_file() {
     let base = &keyed(SCRIPT)[0];
-    let hash = |layout: &Layout, loudness: Preset, stamp: &EngineStamp| {
+    let hash_at = |layout: &Layout, loudness: Preset, stamp: &EngineStamp, episode_rate| {
         let p = prepare(&parse(SCRIPT, Format::Plain), &Lexicon::default()).remove(0);
-        key(p, &voice(), stamp, layout, loudness).hash
+        key(p, &voice(), stamp, shape(layout, loudness, episode_rate)).hash
+    };
+    let hash = |layout: &Layout, loudness: Preset, stamp: &EngineStamp| {
+        hash_at(layout, loudness, stamp, 44_100)
     };
     let layout = Layout::default();
     assert_eq!(base.hash, hash(&layout, Preset::Podcast, &stamp()));
+    // The tail is padded to whole MP3 frames at the episode rate.
+    assert_ne!(
+        base.hash,
+        hash_at(&layout, Preset::Podcast, &stamp(), 48_000)
+    );
     let changed = [
         Layout {
             head: Duration::from_millis(251),

@@ -1,0 +1,266 @@
+//! `episode.mp3` from one cached MP3 segment per paragraph.
+//!
+//! Every paragraph file ends in silence padded to whole MP3 frames at the episode rate (see
+//! [`crate::audio::mp3::segment`]), so each paragraph is encoded on its own and the episode
+//! is the segments joined in order, behind the ID3 tag and an Info frame. A segment is
+//! cached under the hash of what determines it: the paragraph file's bytes, the episode's
+//! rate and bit rate, and the encoder. A clean build encodes the segments on every core
+//! while the next paragraphs are spoken; an edit encodes the edited paragraphs' segments
+//! and copies the others.
+
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
+use std::sync::{Mutex, PoisonError};
+
+use crate::audio::mp3::segment::{self, Encoder, Segment};
+use crate::audio::mp3::{self, Format};
+use crate::audio::{self, resample};
+use crate::error::{Error, Result};
+
+/// The segment cache's folder in `.narrate/`.
+pub const DIR: &str = "segments";
+
+/// The segments of one episode format, in an output folder's cache.
+#[derive(Debug, Clone)]
+pub struct Segments {
+    dir: PathBuf,
+    tmp: PathBuf,
+    format: Format,
+    /// The paragraph files' sample rate.
+    from: u32,
+    encoder: String,
+}
+
+/// A paragraph file whose segment is to be encoded.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub wav: PathBuf,
+    /// Its blake3 hash, as its stamp records it.
+    pub hash: String,
+}
+
+/// An assembled `episode.mp3`.
+#[derive(Debug)]
+pub struct Assembled {
+    pub written: mp3::episode::Written,
+    /// Segments that had to be encoded while assembling (missing or damaged).
+    pub encoded: usize,
+    /// About damaged segments.
+    pub warnings: Vec<String>,
+}
+
+/// What the cache holds for a paragraph.
+#[derive(Debug)]
+pub enum Lookup {
+    Hit(Segment, PathBuf),
+    Miss,
+    /// A file is there but is not the segment (its reason): encoded again.
+    Damaged(PathBuf, String),
+}
+
+impl Segments {
+    /// The segments at `to` Hz and `kbps` of paragraphs at `from` Hz, cached in `dir`,
+    /// written through `tmp`.
+    pub fn new(dir: PathBuf, tmp: PathBuf, from: u32, to: u32, kbps: u32) -> Result<Segments> {
+        let format = Format::new(to, kbps).map_err(|e| Error::Other(e.into()))?;
+        Ok(Segments {
+            dir,
+            tmp,
+            format,
+            from,
+            encoder: segment::encoder_id(),
+        })
+    }
+
+    /// Where the segment of the paragraph file hashed `hash` is kept.
+    pub fn path(&self, hash: &str) -> PathBuf {
+        let key = format!(
+            "{hash}\n{} Hz\n{} kbps\n{}",
+            self.format.sample_rate(),
+            self.format.kbps(),
+            self.encoder
+        );
+        let key = blake3::hash(key.as_bytes()).to_hex();
+        self.dir.join(format!("{}.mp3", &key[..32]))
+    }
+
+    /// Whether a segment is cached for the paragraph file hashed `hash` (not checked).
+    pub fn contains(&self, hash: &str) -> bool {
+        self.path(hash).is_file()
+    }
+
+    /// The cached segment of the paragraph file hashed `hash`, `frames` samples long,
+    /// checked frame by frame.
+    pub fn get(&self, hash: &str, frames: u64) -> Lookup {
+        let path = self.path(hash);
+        let file = match std::fs::File::open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Miss,
+            Err(e) => return Lookup::Damaged(path, e.to_string()),
+        };
+        let wanted = self.frames_of(frames);
+        match Segment::scan(BufReader::new(file), self.format) {
+            Ok(s) if s.frames == wanted => Lookup::Hit(s, path),
+            Ok(s) => Lookup::Damaged(path, format!("{} frames, not {wanted}", s.frames)),
+            Err(e) => Lookup::Damaged(path, e.to_string()),
+        }
+    }
+
+    /// MP3 frames of a paragraph of `frames` samples.
+    fn frames_of(&self, frames: u64) -> u64 {
+        frames * u64::from(self.format.sample_rate())
+            / u64::from(self.from)
+            / u64::from(self.format.frame_len())
+    }
+
+    /// Encodes the paragraph file of `job` into its segment, stored atomically.
+    pub fn encode(&self, job: &Job) -> Result<Segment> {
+        let cannot = |what: &'static str| {
+            let wav = job.wav.clone();
+            move |e: String| Error::output(&wav, what, std::io::Error::other(e))
+        };
+        let reader =
+            hound::WavReader::open(&job.wav).map_err(|e| cannot("cannot read")(e.to_string()))?;
+        let len = u64::from(reader.duration());
+        let to = self.format.sample_rate();
+        if (len * u64::from(to)) % u64::from(self.from) != 0 {
+            return Err(cannot("cannot encode")(format!(
+                "{len} samples are not a whole number at {to} Hz"
+            )));
+        }
+        std::fs::create_dir_all(&self.dir)
+            .map_err(|e| Error::output(&self.dir, "cannot create", e))?;
+        let staged = crate::staged::staged(&self.tmp)
+            .map_err(|e| Error::output(&self.tmp, "cannot write", e))?;
+        let file = staged
+            .as_file()
+            .try_clone()
+            .map_err(|e| Error::output(staged.path(), "cannot write", e))?;
+        let segment = self
+            .encode_samples(reader, len * u64::from(to) / u64::from(self.from), file)
+            .map_err(|e| cannot("cannot encode")(e))?;
+        staged
+            .as_file()
+            .sync_all()
+            .map_err(|e| Error::output(staged.path(), "cannot write", e))?;
+        let path = self.path(&job.hash);
+        staged
+            .persist(&path)
+            .map_err(|e| Error::output(&path, "cannot write", e.error))?;
+        Ok(segment)
+    }
+
+    /// Resamples the paragraph read by `reader` to exactly `out_len` samples at the episode
+    /// rate and encodes them into `out`.
+    fn encode_samples(
+        &self,
+        mut reader: hound::WavReader<BufReader<std::fs::File>>,
+        out_len: u64,
+        out: std::fs::File,
+    ) -> std::result::Result<Segment, String> {
+        let text = |e: &dyn std::fmt::Display| e.to_string();
+        let mut encoder = Encoder::new(BufWriter::new(out), self.format).map_err(|e| text(&e))?;
+        let mut resampler =
+            resample::Stream::new(self.from, self.format.sample_rate()).map_err(|e| text(&e))?;
+        let mut left = out_len;
+        let mut chunk = Vec::with_capacity(audio::loudness::CHUNK);
+        let mut resampled = Vec::new();
+        let mut samples = reader.samples::<i16>();
+        loop {
+            chunk.clear();
+            for s in samples.by_ref().take(audio::loudness::CHUNK) {
+                chunk.push(audio::to_f32(s.map_err(|e| text(&e))?));
+            }
+            if chunk.is_empty() {
+                break;
+            }
+            resampled.clear();
+            resampler
+                .push(&chunk, &mut resampled)
+                .map_err(|e| text(&e))?;
+            resampled.truncate(left as usize);
+            left -= resampled.len() as u64;
+            encoder.push(&resampled).map_err(|e| text(&e))?;
+        }
+        resampled.clear();
+        resampler.finish(&mut resampled).map_err(|e| text(&e))?;
+        // Cut or padded with silence to the paragraph's exact length at the episode rate.
+        resampled.resize(left as usize, 0.0);
+        encoder.push(&resampled).map_err(|e| text(&e))?;
+        let (segment, mut out) = encoder.finish().map_err(|e| text(&e))?;
+        out.flush().map_err(|e| text(&e))?;
+        Ok(segment)
+    }
+
+    /// Encodes the jobs that come through `jobs` on `workers` threads until the sender
+    /// hangs up; how many were encoded. One that fails is left to [`Segments::assemble`],
+    /// which encodes it again and reports the error.
+    pub fn work(&self, jobs: Receiver<Job>, workers: usize) -> usize {
+        let jobs = Mutex::new(jobs);
+        let encoded = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..workers.max(1) {
+                scope.spawn(|| loop {
+                    let job = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
+                    let Ok(job) = job else { break };
+                    if self.encode(&job).is_ok() {
+                        encoded.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                });
+            }
+        });
+        encoded.into_inner()
+    }
+
+    /// Writes `episode.mp3` into `out` from the segments of `paragraphs` (each its file,
+    /// hash and length in samples), encoding any that are missing or damaged now; the
+    /// warnings about damaged ones. Memory stays a buffer.
+    pub fn assemble(
+        &self,
+        out: &mut impl Write,
+        tags: &mp3::Tags,
+        paragraphs: &[(PathBuf, String, u64)],
+    ) -> Result<Assembled> {
+        let mut warnings = Vec::new();
+        let mut encoded = 0;
+        let mut parts = Vec::with_capacity(paragraphs.len());
+        for (wav, hash, frames) in paragraphs {
+            let found = match self.get(hash, *frames) {
+                Lookup::Hit(segment, path) => (segment, path),
+                other => {
+                    if let Lookup::Damaged(path, why) = other {
+                        warnings.push(format!(
+                            "{}: damaged MP3 segment ({why}); encoding it again",
+                            path.display()
+                        ));
+                    }
+                    let job = Job {
+                        wav: wav.clone(),
+                        hash: hash.clone(),
+                    };
+                    encoded += 1;
+                    (self.encode(&job)?, self.path(hash))
+                }
+            };
+            parts.push(found);
+        }
+        let written = mp3::episode::write_files(out, tags, &parts)
+            .map_err(|e| Error::Other(anyhow::anyhow!("episode.mp3: {e}")))?;
+        Ok(Assembled {
+            written,
+            encoded,
+            warnings,
+        })
+    }
+
+    /// The folder of the cache.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The episode's sample rate.
+    pub fn sample_rate(&self) -> u32 {
+        self.format.sample_rate()
+    }
+}
