@@ -99,10 +99,9 @@ pub(crate) fn open_engine(voice: &config::Voice) -> Result<Box<dyn engine::Engin
 }
 
 fn narrate(args: &RenderArgs) -> Result<()> {
-    let settings = config::settings(args)?;
+    let settings = args.settings()?;
     if args.dump_config {
-        let text = toml::to_string_pretty(&settings).map_err(|e| Error::Other(e.into()))?;
-        print!("{text}");
+        print!("{}", config::dump(&settings));
         return Ok(());
     }
     // Before the engine loads, so that an early Ctrl-C also ends with code 130.
@@ -264,7 +263,7 @@ pub fn summary_line(s: &Summary, settings: &Settings) -> String {
 }
 
 fn plan(args: &RenderArgs) -> Result<()> {
-    let settings = config::settings(args)?;
+    let settings = args.settings()?;
     let doc = load_script(&settings.script, report(&args.verbosity))?;
     let lexicon = load_lexicon(&settings.script)?;
     let engine = open_engine(&settings.script.voice)?;
@@ -330,7 +329,7 @@ fn plan(args: &RenderArgs) -> Result<()> {
 }
 
 fn text(args: &TextArgs) -> Result<()> {
-    let (settings, _, _) = config::script_settings(&args.script)?;
+    let settings = args.script.settings()?;
     let doc = load_script(&settings, report(&args.verbosity))?;
     let lexicon = load_lexicon(&settings)?;
     let paragraphs = crate::render::script::prepare(&doc, &lexicon);
@@ -369,7 +368,7 @@ fn text(args: &TextArgs) -> Result<()> {
 /// `narrate check`: the words espeak-ng may read wrong (see [`crate::check`]), always with
 /// espeak-ng (Piper speaks its phonemes too): the configured voice, or en-us.
 fn check(args: &CheckArgs) -> Result<()> {
-    let (settings, _, _) = config::script_settings(&args.script)?;
+    let settings = args.script.settings()?;
     let doc = load_script(&settings, Report::Normal)?;
     let lexicon = load_lexicon(&settings)?;
     let entries = crate::check::LexiconEntries::read(settings.lexicon.as_deref())?;
@@ -424,7 +423,7 @@ fn check(args: &CheckArgs) -> Result<()> {
 
 fn voices(args: &VoicesArgs) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    match args.engine {
+    match args.engine()? {
         None => {
             system_voices(EngineKind::platform_default(), args, &mut out)?;
             if !args.json {
@@ -488,7 +487,7 @@ fn system_voices(kind: EngineKind, args: &VoicesArgs, out: &mut impl Write) -> R
 /// `narrate speak`: the script read aloud now (see [`crate::live`]).
 #[cfg(feature = "live")]
 fn speak(args: &SpeakArgs) -> Result<()> {
-    let (settings, _, _) = config::script_settings(&args.script)?;
+    let settings = args.script.settings()?;
     let doc = load_script(&settings, Report::Normal)?;
     let lexicon = load_lexicon(&settings)?;
     let paragraphs = crate::render::script::prepare(&doc, &lexicon);

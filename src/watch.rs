@@ -27,7 +27,7 @@ const SETTLE_LIMIT: Duration = Duration::from_secs(5);
 
 /// The files whose saves trigger a run.
 fn watched(args: &RenderArgs) -> Result<Vec<PathBuf>> {
-    let settings = config::settings(args)?;
+    let settings = args.settings()?;
     let Source::File(script) = &settings.script.script else {
         return Err(Error::Other(anyhow::anyhow!(
             "watch needs a script file, not standard input"
@@ -96,7 +96,7 @@ pub fn watch(args: &RenderArgs) -> Result<()> {
     };
     let files = watched(args)?;
     let interrupted = interrupt_flag();
-    let voice = config::settings(args)?.script.voice;
+    let voice = args.settings()?.script.voice;
     let mut engine = crate::commands::open_engine(&voice)?;
     let mut opened_for = voice;
 
@@ -120,7 +120,7 @@ pub fn watch(args: &RenderArgs) -> Result<()> {
     }
 
     let mut once = || -> Result<()> {
-        let settings = config::settings(args)?;
+        let settings = args.settings()?;
         let (doc, lexicon) = load_inputs(&settings, report)?;
         let wanted = &settings.script.voice;
         let engine_settings = |v: &config::Voice| (v.engine, v.voice.clone(), v.noise);

@@ -67,9 +67,7 @@ impl fmt::Display for Db {
 }
 
 /// A named loudness standard, as chosen with `--loudness`.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Preset {
     /// Podcasts: -16 LUFS for stereo, -19 LUFS for mono (the same perceived level), -1 dBTP.
