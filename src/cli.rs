@@ -1,10 +1,21 @@
 //! Raw command-line arguments (clap derive). The only module that knows about clap's
 //! parsing; [`crate::config`] turns these into validated settings.
+//!
+//! The settings' flags are not written here: [`SettingArgs`] makes them from
+//! [`config::KEYS`] and hands their values, and those of their environment variables, to
+//! config as layers that remember which flag or variable gave each.
 
+use std::ffi::OsString;
+use std::marker::PhantomData;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::{OsStringValueParser, PossibleValue, TypedValueParser};
+use clap::parser::ValueSource;
+use clap::ValueHint;
+use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches, Parser, Subcommand};
 
+use crate::config::keys::{Group, Kind};
+use crate::config::{self, Invocation, Key, Layer, Origin, Value, KEYS};
 use crate::engine::EngineKind;
 
 const EXAMPLES: &str = "\
@@ -74,38 +85,25 @@ pub struct ScriptArgs {
     #[arg(long, value_name = "FILE", env = "NARRATE_CONFIG")]
     pub config: Option<PathBuf>,
 
-    /// Pronunciation lexicon. Default: lexicon.toml beside the script, if there is one.
-    #[arg(long, value_name = "FILE", env = "NARRATE_LEXICON")]
-    pub lexicon: Option<PathBuf>,
+    #[command(flatten)]
+    pub given: SettingArgs<ScriptKeys>,
+}
 
-    /// Ignore lexicon.toml beside the script.
-    #[arg(long, conflicts_with = "lexicon")]
-    pub no_lexicon: bool,
+impl ScriptArgs {
+    /// The script, the settings file and the settings given.
+    pub fn invocation(&self) -> Invocation {
+        Invocation {
+            script: self.script.clone(),
+            config: self.config.clone(),
+            env: self.given.env.clone(),
+            flags: self.given.flags.clone(),
+        }
+    }
 
-    /// Speech engine.
-    #[arg(long, value_enum, env = "NARRATE_ENGINE")]
-    pub engine: Option<EngineKind>,
-
-    /// Voice, as `narrate voices` lists it. Default: en-us (Piper: en_US-joe-medium).
-    #[arg(long, env = "NARRATE_VOICE")]
-    pub voice: Option<String>,
-
-    /// Speaking rate in words per minute (80-450). Default: 175.
-    #[arg(long, env = "NARRATE_RATE")]
-    pub rate: Option<u32>,
-
-    /// Base pitch, 0-100. Default: 50.
-    #[arg(long, env = "NARRATE_PITCH")]
-    pub pitch: Option<u32>,
-
-    /// Piper: how much the voice varies, 0-2 (0 with --noise-w 0: the same sentence always
-    /// sounds the same). Default: the voice's own (0.667 for most).
-    #[arg(long, value_name = "SCALE")]
-    pub noise_scale: Option<f32>,
-
-    /// Piper: how much phoneme lengths vary, 0-2. Default: the voice's own (0.8 for most).
-    #[arg(long, value_name = "SCALE")]
-    pub noise_w: Option<f32>,
+    /// The settings for reading the script.
+    pub fn settings(&self) -> Result<config::ScriptSettings, config::Error> {
+        config::script_settings(&self.invocation())
+    }
 }
 
 #[derive(Debug, Clone, Default, Args)]
@@ -113,59 +111,192 @@ pub struct RenderArgs {
     #[command(flatten)]
     pub script: ScriptArgs,
 
-    /// Output folder. Default: output/.
-    #[arg(short, long, value_name = "DIR", env = "NARRATE_OUTPUT")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub given: SettingArgs<RenderKeys>,
 
-    /// Silence after each sentence, in milliseconds. Default: 300.
-    #[arg(long, value_name = "MS")]
-    pub sentence_pause: Option<u64>,
-
-    /// Silence at the start of each paragraph file, in milliseconds. Default: 250.
-    #[arg(long, value_name = "MS")]
-    pub head: Option<u64>,
-
-    /// Silence at the end of each paragraph file, in milliseconds. Default: 600.
-    #[arg(long, value_name = "MS")]
-    pub tail: Option<u64>,
-
-    /// Loudness standard for every file: podcast (-19 LUFS mono, -1 dBTP), acx (audiobooks),
-    /// ebu (-23 LUFS), off. Default: podcast.
-    #[arg(long, value_enum, value_name = "PRESET")]
-    pub loudness: Option<crate::audio::loudness::Preset>,
-
-    /// Sample rate of the episode (episode.wav, episode.mp3). Default: 44100.
-    #[arg(long, value_name = "HZ")]
-    pub sample_rate: Option<u32>,
-
-    /// Bit rate of episode.mp3 (constant), kbps. Default: 64.
-    #[arg(long, value_name = "KBPS")]
-    pub bitrate: Option<u32>,
-
-    /// Do not write episode.wav and episode.mp3 (nor narration.epub and episode.rss.xml,
-    /// which need the episode).
-    #[arg(long)]
-    pub no_episode: bool,
-
-    /// Do not write read-along.html.
-    #[arg(long)]
-    pub no_read_along: bool,
-
-    /// Do not write narration.epub.
-    #[arg(long)]
-    pub no_epub: bool,
-
-    /// Where the output folder will be published (https://example.com/ep1/): the base of
-    /// the links in episode.rss.xml. Default: links relative to the feed.
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
-
-    /// Print the merged settings (defaults < narrate.toml < environment < flags) and exit.
+    /// Print the merged settings (defaults < narrate.toml < environment < flags) as a
+    /// narrate.toml, and exit.
     #[arg(long)]
     pub dump_config: bool,
 
     #[command(flatten)]
     pub verbosity: Verbosity,
+}
+
+impl RenderArgs {
+    /// The script, the settings file and every setting given.
+    pub fn invocation(&self) -> Invocation {
+        let mut invocation = self.script.invocation();
+        invocation.env = invocation.env.under(&self.given.env);
+        invocation.flags = invocation.flags.under(&self.given.flags);
+        invocation
+    }
+
+    /// The settings for a render.
+    pub fn settings(&self) -> Result<config::Settings, config::Error> {
+        config::settings(&self.invocation())
+    }
+}
+
+/// Which keys of [`KEYS`] a command takes as flags.
+pub trait Keys {
+    fn takes(key: &Key) -> bool;
+
+    /// The help of `--NAME`.
+    fn help(key: &Key) -> String {
+        key.help()
+    }
+}
+
+/// The keys of every command that reads a script.
+#[derive(Debug, Clone, Default)]
+pub struct ScriptKeys;
+
+impl Keys for ScriptKeys {
+    fn takes(key: &Key) -> bool {
+        key.group == Group::Script
+    }
+}
+
+/// The keys only the commands that narrate take.
+#[derive(Debug, Clone, Default)]
+pub struct RenderKeys;
+
+impl Keys for RenderKeys {
+    fn takes(key: &Key) -> bool {
+        key.group == Group::Render
+    }
+}
+
+/// `--engine` alone (`narrate voices`).
+#[derive(Debug, Clone, Default)]
+pub struct EngineKey;
+
+impl Keys for EngineKey {
+    fn takes(key: &Key) -> bool {
+        key.name == "engine"
+    }
+
+    fn help(_: &Key) -> String {
+        "Speech engine whose voices to list. Default: the platform's, then Piper's".to_owned()
+    }
+}
+
+/// The flags of the keys `K` takes, made from [`KEYS`]: their values, and those of their
+/// environment variables, as two layers. clap reads the variables (so `--help` shows them)
+/// but checks no value: config does, naming the flag or the variable.
+#[derive(Debug, Clone, Default)]
+pub struct SettingArgs<K> {
+    pub flags: Layer,
+    pub env: Layer,
+    keys: PhantomData<K>,
+}
+
+/// Takes any value and tells `--help` and completions the names a key takes; config
+/// checks the value, so that its error names the flag or the variable it came from.
+#[derive(Clone)]
+struct Names(fn() -> Vec<(&'static str, &'static str)>);
+
+impl TypedValueParser for Names {
+    type Value = OsString;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<OsString, clap::Error> {
+        OsStringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        let names = (self.0)().into_iter();
+        Some(Box::new(
+            names.map(|(name, about)| PossibleValue::new(name).help(about)),
+        ))
+    }
+}
+
+/// The flags of `key`: `--NAME VALUE` and `--no-NAME`, as it has them.
+fn flags_of(key: &'static Key, help: String) -> Vec<Arg> {
+    let mut args = Vec::new();
+    if key.value_flag {
+        let mut arg = Arg::new(key.name)
+            .long(key.name)
+            .value_name(key.value_name)
+            .help(help)
+            .action(ArgAction::Set);
+        arg = match key.kind {
+            Kind::Choice(names) => arg.value_parser(Names(names)),
+            Kind::Path | Kind::PathOrOff => arg
+                .value_parser(OsStringValueParser::new())
+                .value_hint(ValueHint::AnyPath),
+            _ => arg.value_parser(OsStringValueParser::new()),
+        };
+        if let Some(short) = key.short {
+            arg = arg.short(short);
+        }
+        if let Some(env) = key.env {
+            arg = arg.env(env);
+        }
+        args.push(arg);
+    }
+    if let Some(off) = key.off {
+        let mut arg = Arg::new(off.flag)
+            .long(off.flag)
+            .help(off.help)
+            .action(ArgAction::SetTrue);
+        if key.value_flag {
+            arg = arg.conflicts_with(key.name);
+        }
+        args.push(arg);
+    }
+    args
+}
+
+impl<K: Keys> Args for SettingArgs<K> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        let keys = KEYS.iter().filter(|k| K::takes(k));
+        cmd.args(keys.flat_map(|key| flags_of(key, K::help(key))))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+impl<K: Keys> FromArgMatches for SettingArgs<K> {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut given = SettingArgs {
+            flags: Layer::default(),
+            env: Layer::default(),
+            keys: PhantomData,
+        };
+        for key in KEYS.iter().filter(|k| K::takes(k)) {
+            if key.value_flag {
+                if let Some(value) = matches.get_one::<OsString>(key.name) {
+                    let value = Value::Word(value.clone());
+                    match (matches.value_source(key.name), key.env) {
+                        (Some(ValueSource::EnvVariable), Some(env)) => {
+                            given.env.set(key, value, Origin::Env(env))
+                        }
+                        _ => given.flags.set(key, value, Origin::Flag(key.name)),
+                    }
+                }
+            }
+            if let Some(off) = key.off {
+                if matches.get_flag(off.flag) {
+                    given.flags.set(key, Value::Off, Origin::Flag(off.flag));
+                }
+            }
+        }
+        Ok(given)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Default, Args)]
@@ -205,13 +336,20 @@ pub struct CheckArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct VoicesArgs {
-    /// Speech engine whose voices to list.
-    #[arg(long, value_enum, env = "NARRATE_ENGINE")]
-    pub engine: Option<EngineKind>,
+    /// `--engine`: the speech engine whose voices to list.
+    #[command(flatten)]
+    pub given: SettingArgs<EngineKey>,
 
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+impl VoicesArgs {
+    /// The engine asked for, if one is.
+    pub fn engine(&self) -> Result<Option<EngineKind>, config::Error> {
+        config::engine(&self.given.env, &self.given.flags)
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -229,4 +367,80 @@ pub struct SpeakArgs {
 /// The clap command, for completions and the man page.
 pub fn command() -> clap::Command {
     <Cli as clap::CommandFactory>::command()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::keys::Fallback;
+
+    /// The help of every flag of `cmd` and its subcommands, by long name.
+    fn helps(cmd: &clap::Command) -> Vec<(String, String)> {
+        let mut helps: Vec<(String, String)> = cmd
+            .get_arguments()
+            .filter_map(|a| Some((a.get_long()?.to_owned(), a.get_help()?.to_string())))
+            .collect();
+        for sub in cmd.get_subcommands() {
+            helps.extend(self::helps(sub));
+        }
+        helps
+    }
+
+    #[test]
+    fn every_settings_flag_states_the_default_from_the_table() {
+        let helps = helps(&command());
+        for key in KEYS {
+            let flag = |name: &'static str| helps.iter().filter(move |(long, _)| long == name);
+            if key.value_flag {
+                assert!(flag(key.name).count() > 0, "--{} is a flag", key.name);
+            }
+            for (long, help) in flag(key.name) {
+                let stated = match key.fallback {
+                    Fallback::Value(value) | Fallback::Means(value) => value,
+                };
+                let default = format!("Default: {stated}");
+                assert!(
+                    help.contains(&default) || long == "engine",
+                    "--{long}: {help}"
+                );
+            }
+            if let Some(off) = key.off {
+                assert!(
+                    flag(off.flag).any(|(_, help)| help == off.help),
+                    "--{}",
+                    off.flag
+                );
+            }
+        }
+        assert!(helps
+            .iter()
+            .any(|(long, help)| long == "rate" && help.ends_with("Default: 175")));
+    }
+
+    #[test]
+    fn flags_and_variables_become_layers_that_name_them() {
+        let cli = Cli::try_parse_from([
+            "narrate",
+            "s.txt",
+            "--rate",
+            "200",
+            "--no-episode",
+            "-o",
+            "x",
+        ])
+        .expect("parses");
+        let invocation = cli.render.invocation();
+        let rate = invocation.flags.get("rate").expect("--rate");
+        assert_eq!(rate.origin, Origin::Flag("rate"));
+        assert_eq!(rate.value, Value::Word("200".into()));
+        let episode = invocation.flags.get("episode").expect("--no-episode");
+        assert_eq!(
+            (&episode.value, &episode.origin),
+            (&Value::Off, &Origin::Flag("no-episode"))
+        );
+        assert_eq!(
+            invocation.flags.get("output").map(|g| &g.origin),
+            Some(&Origin::Flag("output"))
+        );
+    }
 }

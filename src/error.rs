@@ -15,7 +15,8 @@ pub mod exit {
     pub const OK: i32 = 0;
     /// An unexpected failure (a bug, or an I/O error narrate did not foresee).
     pub const FAILURE: i32 = 1;
-    /// Bad command-line usage (clap's own code).
+    /// Bad command-line usage (clap's own code): an unknown flag, or a value a flag or an
+    /// environment variable gave that narrate cannot use.
     pub const USAGE: i32 = 2;
     /// The script, lexicon or `narrate.toml` cannot be used (missing, a directory, not
     /// UTF-8, binary, malformed, nothing to say, a paragraph too long for a WAV file).
@@ -37,7 +38,11 @@ pub mod exit {
     pub const TABLE: [(i32, &str); 9] = [
         (OK, "done"),
         (FAILURE, "unexpected failure"),
-        (USAGE, "bad command-line usage"),
+        (
+            USAGE,
+            "bad command-line usage: an unknown flag, or a bad value in a flag or an \
+             environment variable",
+        ),
         (
             INPUT,
             "the script, lexicon or narrate.toml cannot be used (missing, a directory, not \
@@ -112,6 +117,9 @@ pub enum InputError {
 pub enum Error {
     #[error(transparent)]
     Input(#[from] InputError),
+    /// A setting narrate cannot use: from a flag or a variable (bad usage) or narrate.toml.
+    #[error(transparent)]
+    Setting(#[from] crate::config::Error),
     #[error(transparent)]
     Engine(#[from] EngineError),
     #[error("{count} of {total} paragraphs failed; the others were written")]
@@ -161,6 +169,8 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Input(_) => exit::INPUT,
+            Error::Setting(e) if e.is_usage() => exit::USAGE,
+            Error::Setting(_) => exit::INPUT,
             Error::Engine(_) => exit::ENGINE,
             Error::Partial { .. } => exit::PARTIAL,
             Error::Output { .. } | Error::Foreign { .. } => exit::OUTPUT,

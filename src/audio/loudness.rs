@@ -67,9 +67,7 @@ impl fmt::Display for Db {
 }
 
 /// A named loudness standard, as chosen with `--loudness`.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Preset {
     /// Podcasts: -16 LUFS for stereo, -19 LUFS for mono (the same perceived level), -1 dBTP.
@@ -86,6 +84,35 @@ pub enum Preset {
 impl fmt::Display for Preset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+/// A name that is not a loudness preset's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownPreset(pub String);
+
+impl fmt::Display for UnknownPreset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = Preset::ALL.iter().map(|p| p.name()).collect();
+        write!(
+            f,
+            "{:?} is not a loudness preset ({})",
+            self.0,
+            names.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for UnknownPreset {}
+
+impl std::str::FromStr for Preset {
+    type Err = UnknownPreset;
+
+    fn from_str(name: &str) -> Result<Preset, UnknownPreset> {
+        Preset::ALL
+            .into_iter()
+            .find(|preset| preset.name() == name)
+            .ok_or_else(|| UnknownPreset(name.to_owned()))
     }
 }
 
@@ -110,13 +137,31 @@ pub struct Target {
 }
 
 impl Preset {
+    /// Every preset, in the order `--help` lists them.
+    pub const ALL: [Preset; 4] = [Preset::Podcast, Preset::Acx, Preset::Ebu, Preset::Off];
+
     /// The name as `--loudness` and narrate.toml take it: `podcast`, `acx`, `ebu`, `off`.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Preset::Podcast => "podcast",
             Preset::Acx => "acx",
             Preset::Ebu => "ebu",
             Preset::Off => "off",
+        }
+    }
+
+    /// What the preset is for, in a line (`--help` shows it beside the name).
+    pub const fn about(self) -> &'static str {
+        match self {
+            Preset::Podcast => concat!(
+                "Podcasts: -16 LUFS for stereo, -19 LUFS for mono (the same perceived level), ",
+                "-1 dBTP"
+            ),
+            Preset::Acx => {
+                "ACX audiobooks: RMS between -23 and -18 dB (aim -20 dB), peaks at most -3 dB"
+            }
+            Preset::Ebu => "EBU R128 broadcast: -23 LUFS, -1 dBTP",
+            Preset::Off => "Leave the engine's level alone",
         }
     }
 

@@ -6,15 +6,15 @@ use super::report::{self, shown, Report, Terminal};
 use super::{interrupt_flag, load_inputs, Narration};
 use crate::cli::RenderArgs;
 use crate::config;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::render::manifest::Loaded;
 use crate::render::plan::{Action, Plan};
 use crate::render::store;
 
 pub fn narrate(args: &RenderArgs) -> Result<()> {
-    let settings = config::settings(args)?;
+    let settings = args.settings()?;
     if args.dump_config {
-        let text = toml::to_string_pretty(&settings).map_err(|e| Error::Other(e.into()))?;
+        let text = config::dump(&settings);
         return report::to_stdout(|out| out.write_all(text.as_bytes()));
     }
     // Before the engine loads, so that an early Ctrl-C also ends with code 130.
@@ -28,7 +28,7 @@ pub fn narrate(args: &RenderArgs) -> Result<()> {
 }
 
 pub fn plan(args: &RenderArgs) -> Result<()> {
-    let settings = config::settings(args)?;
+    let settings = args.settings()?;
     let (doc, lexicon) = load_inputs(&settings.script, Report::of(&args.verbosity))?;
     let mut narration = Narration::open(settings)?;
     let prepared = narration.plan(&doc, &lexicon);

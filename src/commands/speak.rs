@@ -5,7 +5,7 @@ use crate::error::Result;
 
 #[cfg(feature = "live")]
 pub fn speak(args: &SpeakArgs) -> Result<()> {
-    let (settings, _, _) = crate::config::script_settings(&args.script)?;
+    let settings = args.script.settings()?;
     let (doc, lexicon) = super::load_inputs(&settings, super::Report::Normal)?;
     let paragraphs = crate::script::prepare(&doc, &lexicon);
     crate::live::speak(&paragraphs, args.paragraph, &settings)

@@ -13,7 +13,7 @@ use crate::error::Result;
 use crate::script::Paragraph;
 
 pub fn text(args: &TextArgs) -> Result<()> {
-    let (settings, _, _) = config::script_settings(&args.script)?;
+    let settings = args.script.settings()?;
     let (doc, lexicon) = load_inputs(&settings, Report::of(&args.verbosity))?;
     let paragraphs = crate::script::prepare(&doc, &lexicon);
     if args.json {
@@ -48,7 +48,7 @@ pub fn text(args: &TextArgs) -> Result<()> {
 /// `narrate check`: the words espeak-ng may read wrong (see [`crate::check`]), always with
 /// espeak-ng (Piper speaks its phonemes too): the configured voice, or en-us.
 pub fn check(args: &CheckArgs) -> Result<()> {
-    let (settings, _, _) = config::script_settings(&args.script)?;
+    let settings = args.script.settings()?;
     let (doc, lexicon) = load_inputs(&settings, Report::Normal)?;
     let entries = crate::check::LexiconEntries::read(settings.lexicon.as_deref())?;
     let voice = match settings.voice.engine {

@@ -8,7 +8,8 @@ use crate::engine::{self, EngineKind, VoiceInfo};
 use crate::error::Result;
 
 pub fn voices(args: &VoicesArgs) -> Result<()> {
-    let kind = args.engine.unwrap_or(EngineKind::platform_default());
+    let asked = args.engine()?;
+    let kind = asked.unwrap_or(EngineKind::platform_default());
     let system = match kind {
         EngineKind::Piper => None,
         kind => {
@@ -20,7 +21,7 @@ pub fn voices(args: &VoicesArgs) -> Result<()> {
             Some((kind, engine.voices()?))
         }
     };
-    let piper = args.engine.is_none_or(|k| k == EngineKind::Piper);
+    let piper = asked.is_none_or(|k| k == EngineKind::Piper);
     if args.json {
         // One engine's list: the system's, or Piper's when asked for.
         let json = match &system {

@@ -12,7 +12,7 @@ use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode};
 use super::report::{self, Report, Terminal};
 use super::{interrupt_flag, load_inputs, Narration};
 use crate::cli::RenderArgs;
-use crate::config::{self, Source, CONFIG_FILE};
+use crate::config::{Source, CONFIG_FILE};
 use crate::error::{Error, Result};
 
 /// Quiet time after the last write before narrate runs.
@@ -27,7 +27,7 @@ const SETTLE_LIMIT: Duration = Duration::from_secs(5);
 
 /// The files whose saves trigger a run.
 fn watched(args: &RenderArgs) -> Result<Vec<PathBuf>> {
-    let settings = config::settings(args)?;
+    let settings = args.settings()?;
     let Source::File(script) = &settings.script.script else {
         return Err(Error::Other(anyhow::anyhow!(
             "watch needs a script file, not standard input"
@@ -97,7 +97,7 @@ pub fn watch(args: &RenderArgs) -> Result<()> {
     };
     let files = watched(args)?;
     let interrupted = interrupt_flag();
-    let mut narration = Narration::open(config::settings(args)?)?;
+    let mut narration = Narration::open(args.settings()?)?;
     let (tx, rx) = mpsc::channel();
     let mut debouncer = new_debouncer(DEBOUNCE, tx).map_err(|e| Error::Other(e.into()))?;
     for dir in folders(&files) {
@@ -108,7 +108,7 @@ pub fn watch(args: &RenderArgs) -> Result<()> {
             .map_err(|e| Error::Other(e.into()))?;
     }
     let mut once = || -> Result<()> {
-        narration.update(config::settings(args)?)?;
+        narration.update(args.settings()?)?;
         let (doc, lexicon) = load_inputs(&narration.settings.script, report)?;
         let summary = narration.run(&doc, &lexicon, &mut Terminal::new(report), interrupted)?;
         report::report_run(&summary, &narration.settings, written);

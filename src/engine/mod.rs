@@ -21,7 +21,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// Which backend to use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EngineKind {
     /// espeak-ng, in-process through libespeak-ng (Linux and anywhere it is installed).
@@ -35,6 +35,40 @@ pub enum EngineKind {
 }
 
 impl EngineKind {
+    /// Every engine, in the order `--help` lists them.
+    pub const ALL: [EngineKind; 4] = [
+        EngineKind::Espeak,
+        EngineKind::Say,
+        EngineKind::Sapi,
+        EngineKind::Piper,
+    ];
+
+    /// The name as `--engine` and narrate.toml take it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            EngineKind::Espeak => "espeak",
+            EngineKind::Say => "say",
+            EngineKind::Sapi => "sapi",
+            EngineKind::Piper => "piper",
+        }
+    }
+
+    /// What the engine is, in a line (`--help` shows it beside the name).
+    pub const fn about(self) -> &'static str {
+        match self {
+            EngineKind::Espeak => {
+                "espeak-ng, in-process through libespeak-ng (Linux and anywhere it is installed)"
+            }
+            EngineKind::Say => "macOS's voices through the `say` program (the default on macOS)",
+            EngineKind::Sapi => {
+                "Windows's SAPI voices through PowerShell's System.Speech (the default on Windows)"
+            }
+            EngineKind::Piper => {
+                "Piper neural voices (ONNX models), in-process through ONNX Runtime"
+            }
+        }
+    }
+
     /// The platform speech engine: `say` on macOS, `sapi` on Windows, espeak-ng elsewhere.
     pub const fn platform_default() -> EngineKind {
         if cfg!(target_os = "macos") {
@@ -59,12 +93,31 @@ impl EngineKind {
 
 impl fmt::Display for EngineKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            EngineKind::Espeak => "espeak",
-            EngineKind::Say => "say",
-            EngineKind::Sapi => "sapi",
-            EngineKind::Piper => "piper",
-        })
+        f.write_str(self.name())
+    }
+}
+
+/// A name that is not an engine's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownEngine(pub String);
+
+impl fmt::Display for UnknownEngine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = EngineKind::ALL.iter().map(|k| k.name()).collect();
+        write!(f, "{:?} is not an engine ({})", self.0, names.join(", "))
+    }
+}
+
+impl std::error::Error for UnknownEngine {}
+
+impl std::str::FromStr for EngineKind {
+    type Err = UnknownEngine;
+
+    fn from_str(name: &str) -> Result<EngineKind, UnknownEngine> {
+        EngineKind::ALL
+            .into_iter()
+            .find(|kind| kind.name() == name)
+            .ok_or_else(|| UnknownEngine(name.to_owned()))
     }
 }
 

@@ -15,5 +15,6 @@ mod podcast;
 mod publish;
 mod readalong;
 mod sample;
+mod settings;
 mod trust;
 mod watch;

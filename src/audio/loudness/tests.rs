@@ -424,16 +424,17 @@ mod stream;
 
 #[test]
 fn preset_names_are_spelled_as_the_flag_and_narrate_toml_take_them() {
-    use clap::ValueEnum;
-    for preset in Preset::value_variants() {
-        let flag = preset
-            .to_possible_value()
-            .expect("every preset is a flag value");
-        assert_eq!(preset.name(), flag.get_name());
+    for preset in Preset::ALL {
+        assert_eq!(preset.name().parse::<Preset>(), Ok(preset));
         assert_eq!(
             serde_json::to_value(preset).expect("serializes"),
             preset.name()
         );
         assert_eq!(preset.to_string(), preset.name());
     }
+    let err = "loud".parse::<Preset>().expect_err("not a preset");
+    assert_eq!(
+        err.to_string(),
+        "\"loud\" is not a loudness preset (podcast, acx, ebu, off)"
+    );
 }
