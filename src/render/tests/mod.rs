@@ -1,5 +1,6 @@
 //! The rebuild rules, one test each, with the deterministic fake engine.
 
+mod episode;
 mod trust;
 
 use std::path::Path;
@@ -490,96 +491,4 @@ fn lexicon_edit_resynthesizes_only_sentences_with_the_changed_entry() {
         engine.spoken,
         vec!["Third paragraph tawks.".to_owned(), "And tawks.".to_owned()]
     );
-}
-
-#[test]
-fn every_paragraph_file_is_whole_mp3_frames_at_the_episode_rate() {
-    for episode_rate in [44_100, 48_000, 22_050] {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut settings = settings(dir.path());
-        settings.master.sample_rate = episode_rate;
-        run_with(&settings, SCRIPT, &mut Fake::default(), &Lexicon::default()).expect("render");
-        let manifest = load_manifest(dir.path());
-        let step = crate::audio::mp3::segment::padding_step(manifest.sample_rate, episode_rate)
-            .expect("a step");
-        for p in &manifest.paragraphs {
-            assert_eq!(p.frames % step, 0, "{} at {episode_rate} Hz", p.file);
-            let at_episode = p.frames * u64::from(episode_rate);
-            assert_eq!(at_episode % u64::from(manifest.sample_rate), 0);
-            let frame = if episode_rate >= 32_000 { 1152 } else { 576 };
-            assert_eq!(at_episode / u64::from(manifest.sample_rate) % frame, 0);
-            // The padding is less than one step past the tail.
-            let last = p.sentences.last().expect("sentences").end;
-            let tail = crate::audio::frames(settings.layout.tail, manifest.sample_rate);
-            assert!(p.frames - last - tail < step, "{}", p.file);
-        }
-    }
-}
-
-#[test]
-fn an_edit_encodes_one_mp3_segment_and_the_episode_equals_a_clean_builds() {
-    let a = tempfile::tempdir().expect("tempdir");
-    let b = tempfile::tempdir().expect("tempdir");
-    let first = run(a.path(), SCRIPT, &mut Fake::default());
-    assert_eq!((first.segments_encoded, first.segments_reused), (3, 0));
-    let segments = |out: &Path| {
-        std::fs::read_dir(out.join(".narrate/segments"))
-            .expect("the segment cache")
-            .count()
-    };
-    assert_eq!(segments(a.path()), 3);
-    let edited = SCRIPT.replace(
-        "Second paragraph is short.",
-        "Second paragraph is rather short.",
-    );
-    let edit = run(a.path(), &edited, &mut Fake::default());
-    assert!(edit.episode_written);
-    assert_eq!((edit.segments_encoded, edit.segments_reused), (1, 2));
-    assert_eq!(segments(a.path()), 4);
-    let clean = run(b.path(), &edited, &mut Fake::default());
-    assert_eq!((clean.segments_encoded, clean.segments_reused), (3, 0));
-    let mp3 = |out: &Path| std::fs::read(out.join(super::episode::MP3)).expect("episode.mp3");
-    assert!(mp3(a.path()) == mp3(b.path()), "episode.mp3 differs");
-    // Undoing the edit finds the first segment again: nothing is encoded.
-    let undo = run(a.path(), SCRIPT, &mut Fake::default());
-    assert_eq!((undo.segments_encoded, undo.segments_reused), (0, 3));
-    // The episode decodes to the paragraphs, whole frames each: its length is theirs.
-    let manifest = load_manifest(a.path());
-    let episode = manifest.episode.expect("an episode");
-    let samples: u64 = manifest.paragraphs.iter().map(|p| p.frames).sum();
-    assert_eq!(episode.frames * 8_000, samples * 44_100);
-}
-
-#[test]
-fn a_damaged_mp3_segment_is_encoded_again_with_a_warning() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    run(dir.path(), SCRIPT, &mut Fake::default());
-    let before = std::fs::read(dir.path().join(super::episode::MP3)).expect("mp3");
-    let cache = dir.path().join(".narrate/segments");
-    let victim = std::fs::read_dir(&cache)
-        .expect("cache")
-        .next()
-        .expect("a segment")
-        .expect("entry")
-        .path();
-    let mut bytes = std::fs::read(&victim).expect("segment");
-    bytes.truncate(bytes.len() / 2);
-    std::fs::write(&victim, bytes).expect("damage");
-    // A change of title rewrites the episode, not the paragraphs.
-    let mut settings = settings(dir.path());
-    settings.script.title = Some("Another title".into());
-    let summary =
-        run_with(&settings, SCRIPT, &mut Fake::default(), &Lexicon::default()).expect("render");
-    assert_eq!((summary.segments_encoded, summary.segments_reused), (1, 2));
-    assert!(
-        summary
-            .warnings
-            .iter()
-            .any(|w| w.contains("damaged MP3 segment")),
-        "{:?}",
-        summary.warnings
-    );
-    let after = std::fs::read(dir.path().join(super::episode::MP3)).expect("mp3");
-    // Only the tag (the title) differs: the audio is the same.
-    assert_eq!(before.len(), after.len());
 }
