@@ -224,7 +224,7 @@ fn flags_of(key: &'static Key, help: String) -> Vec<Arg> {
         let mut arg = Arg::new(key.name)
             .long(key.name)
             .value_name(key.value_name)
-            .help(help)
+            .help(help.clone())
             .action(ArgAction::Set);
         arg = match key.kind {
             Kind::Choice(names) => arg.value_parser(Names(names)),
@@ -240,6 +240,14 @@ fn flags_of(key: &'static Key, help: String) -> Vec<Arg> {
             arg = arg.env(env);
         }
         args.push(arg);
+    }
+    if key.on_flag {
+        args.push(
+            Arg::new(key.name)
+                .long(key.name)
+                .help(help.clone())
+                .action(ArgAction::SetTrue),
+        );
     }
     if let Some(off) = key.off {
         let mut arg = Arg::new(off.flag)
@@ -283,6 +291,10 @@ impl<K: Keys> FromArgMatches for SettingArgs<K> {
                         _ => given.flags.set(key, value, Origin::Flag(key.name)),
                     }
                 }
+            }
+            if key.on_flag && matches.get_flag(key.name) {
+                let on = Value::Word("true".into());
+                given.flags.set(key, on, Origin::Flag(key.name));
             }
             if let Some(off) = key.off {
                 if matches.get_flag(off.flag) {

@@ -209,11 +209,14 @@ pub fn summary_line(s: &Summary, settings: &Settings) -> String {
                 ))
             })
             .unwrap_or_else(|| "not measured".to_owned());
+        let files: Vec<&str> = e.files.keys().map(String::as_str).rev().collect();
+        let files = match files.as_slice() {
+            [one] => (*one).to_owned(),
+            many => format!("{{{}}}", many.join(",")),
+        };
         line.push_str(&format!(
-            "\n  episode: {}/{{{},{}}} at {} Hz, {} ({}){}",
+            "\n  episode: {}/{files} at {} Hz, {} ({}){}",
             settings.output.display(),
-            crate::render::episode::WAV,
-            crate::render::episode::MP3,
             e.sample_rate,
             loudness,
             settings.master.loudness,

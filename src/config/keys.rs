@@ -69,6 +69,8 @@ pub struct Key {
     /// Whether `--NAME VALUE` exists (a switch has only `--no-NAME`; some keys are only
     /// narrate.toml's).
     pub value_flag: bool,
+    /// Whether the flag `--NAME` alone switches the key on (a switch off by default).
+    pub on_flag: bool,
     pub off: Option<Off>,
     pub short: Option<char>,
     /// `NARRATE_` and the name in capitals, for the keys a variable may set.
@@ -118,10 +120,27 @@ const fn key(
         value_name,
         fallback,
         value_flag: true,
+        on_flag: false,
         off: None,
         short: None,
         env: None,
         aliases: &[],
+    }
+}
+
+/// A boolean key, off by default, switched on by `--NAME`.
+const fn opt_in(name: &'static str, about: &'static str) -> Key {
+    Key {
+        value_flag: false,
+        on_flag: true,
+        ..key(
+            name,
+            Kind::Switch,
+            Group::Render,
+            about,
+            "",
+            Fallback::Value("false"),
+        )
     }
 }
 
@@ -325,9 +344,13 @@ pub const KEYS: &[Key] = &[
     switch(
         "episode",
         "no-episode",
-        "Write episode.wav and episode.mp3",
-        "Do not write episode.wav and episode.mp3 (nor narration.epub and episode.rss.xml, \
-         which need the episode)",
+        "Write the episode, episode.mp3",
+        "Do not write the episode (nor narration.epub and episode.rss.xml, which need it)",
+    ),
+    opt_in(
+        "episode-wav",
+        "Write episode.wav too: the episode as one WAV file (RF64 past 4 GiB); the paragraph \
+         WAVs are the lossless program already",
     ),
     switch(
         "read-along",

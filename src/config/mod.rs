@@ -139,8 +139,10 @@ pub struct Master {
     pub sample_rate: u32,
     /// MP3 bit rate, kbps (constant).
     pub bitrate: u32,
-    /// Write episode.wav and episode.mp3.
+    /// Write the episode (episode.mp3).
     pub episode: bool,
+    /// Write episode.wav beside it.
+    pub episode_wav: bool,
 }
 
 impl Default for Master {

@@ -129,6 +129,7 @@ pub(super) fn master(layer: &Layer) -> Result<Master, Error> {
         sample_rate,
         bitrate,
         episode: layer.value("episode").switch()?,
+        episode_wav: layer.value("episode-wav").switch()?,
     })
 }
 

@@ -67,7 +67,8 @@ fn the_defaults_are_valid_and_are_the_typed_defaults() {
             loudness: Preset::Podcast,
             sample_rate: 44_100,
             bitrate: 64,
-            episode: true
+            episode: true,
+            episode_wav: false,
         }
     );
     assert_eq!(s.publish, Publish::default());

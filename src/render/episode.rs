@@ -25,8 +25,17 @@ use crate::error::{Error, Result};
 
 pub const WAV: &str = "episode.wav";
 pub const MP3: &str = "episode.mp3";
-/// The episode's files.
+/// Every file the episode may have.
 pub const FILES: [&str; 2] = [WAV, MP3];
+
+/// The episode's files a run with `settings` writes: the MP3, and the WAV when asked for.
+pub fn files(settings: &Settings) -> Vec<&'static str> {
+    let mut files = vec![MP3];
+    if settings.master.episode_wav {
+        files.push(WAV);
+    }
+    files
+}
 
 /// Bumped whenever the way the episode is made changes.
 const FORMAT: u32 = 1;
@@ -62,12 +71,7 @@ pub fn wanted(settings: &Settings, plan: &Plan) -> bool {
 /// are the ones it wrote.
 pub fn reusable(out: &Path, previous: &Loaded, hash: &str) -> Option<EpisodeEntry> {
     let entry = previous.good()?.episode.as_ref()?;
-    let whole = FILES.iter().all(|name| {
-        entry
-            .files
-            .get(*name)
-            .is_some_and(|s| store::intact(out, name, s))
-    });
+    let whole = (entry.files.iter()).all(|(name, s)| store::intact(out, name, s));
     (entry.hash == hash && whole).then(|| entry.clone())
 }
 

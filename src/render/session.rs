@@ -135,7 +135,8 @@ impl<'a> Session<'a> {
         let mut plan = plan::plan(keyed, good, &owned, &fixed, &facts);
         let writes = episode::wanted(settings, &plan);
         let listings = listings::names(settings, writes);
-        let episode = episode::FILES.iter().filter(|_| writes);
+        let episode_files = episode::files(settings);
+        let episode = episode_files.iter().filter(|_| writes);
         plan.foreign.extend(
             listings
                 .iter()
@@ -280,12 +281,10 @@ impl<'a> Session<'a> {
             let segments =
                 Segments::new(dir, store.tmp(), rate, master.sample_rate, master.bitrate);
             work.segments = Some(segments?);
-            work.wav = Some(episode::WavWriter::start(
-                store.out(),
-                &store.tmp(),
-                rate,
-                master,
-            )?);
+            if master.episode_wav {
+                let wav = episode::WavWriter::start(store.out(), &store.tmp(), rate, master)?;
+                work.wav = Some(wav);
+            }
         }
         Ok(work)
     }
@@ -422,6 +421,11 @@ fn complete(
             }
             (None, None) => unreachable!("an episode to write has its segments"),
         };
+        // An episode.wav of an earlier run, now not asked for, would be an older program.
+        let wav = episode::WAV.to_owned();
+        if !entry.files.contains_key(&wav) && prepared.owned.contains(&wav) {
+            store.remove(&wav)?;
+        }
         summary.episode = Some(entry.clone());
         manifest.episode = Some(entry);
     }

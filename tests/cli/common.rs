@@ -55,6 +55,7 @@ pub fn sample_output() -> &'static (PathBuf, String) {
             .keep();
         let out = narrate(&root())
             .arg(sample_script())
+            .arg("--episode-wav")
             .arg("-o")
             .arg(dir.join("output"))
             .output()

@@ -188,6 +188,7 @@ fn ebu_preset_and_sample_rate_are_honoured() {
             "ebu",
             "--sample-rate",
             "48000",
+            "--episode-wav",
             "-o",
             "out",
         ])
@@ -243,5 +244,35 @@ fn editing_one_paragraph_rewrites_only_it_and_the_episode() {
         mtime(&out.join("episode.mp3")),
         episode,
         "the episode follows the edit"
+    );
+}
+
+#[test]
+fn episode_wav_is_written_only_when_asked_for_and_removed_when_no_longer() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("s.txt"), "One paragraph.\n\nAnother one.\n").expect("write");
+    let run = |extra: &[&str]| {
+        let o = narrate(dir.path())
+            .args(["s.txt", "-o", "out"])
+            .args(extra)
+            .output()
+            .expect("run");
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    let (wav, mp3) = (
+        dir.path().join("out/episode.wav"),
+        dir.path().join("out/episode.mp3"),
+    );
+    let said = run(&[]);
+    assert!(mp3.is_file() && !wav.exists());
+    assert!(said.contains("out/episode.mp3 at 44100 Hz"), "{said}");
+    let said = run(&["--episode-wav"]);
+    assert!(mp3.is_file() && wav.is_file());
+    assert!(said.contains("{episode.wav,episode.mp3}"), "{said}");
+    run(&[]);
+    assert!(
+        mp3.is_file() && !wav.exists(),
+        "an older program's WAV is removed"
     );
 }

@@ -72,7 +72,7 @@ fn a_file_placed_by_a_killed_run_is_not_kept_after_an_undo() {
         engine.spoken
     );
     assert_eq!((s.written, s.kept), (1, 1));
-    assert_eq!(files(out), clean(SCRIPT, |_| {}));
+    assert_eq!(files(out), clean(SCRIPT, |s| s.master.episode_wav = true));
 }
 
 #[test]
@@ -87,7 +87,7 @@ fn files_placed_by_a_killed_run_with_other_settings_are_not_kept() {
     place_as_a_killed_run_would(other.path(), out, &wavs(other.path()));
     let s = run(out, SCRIPT, &mut Fake::default());
     assert_eq!(s.written, 2, "both files spoke at 300");
-    assert_eq!(files(out), clean(SCRIPT, |_| {}));
+    assert_eq!(files(out), clean(SCRIPT, |s| s.master.episode_wav = true));
 }
 
 #[test]
@@ -231,6 +231,7 @@ fn episode_files_a_killed_run_placed_stay_narrates_while_the_episode_is_off() {
     let run_as = |script: &str, episode: bool, out: &Path| {
         let mut s = settings(out);
         s.master.episode = episode;
+        s.master.episode_wav = episode;
         run_with(&s, script, &mut Fake::default(), &Lexicon::default()).expect("render")
     };
     run_as(SCRIPT, true, out);
@@ -247,5 +248,5 @@ fn episode_files_a_killed_run_placed_stay_narrates_while_the_episode_is_off() {
     std::fs::write(store::manifest_path(out), "{").expect("damage");
     let s = run_as(SCRIPT, true, out);
     assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
-    assert_eq!(files(out), clean(SCRIPT, |_| {}));
+    assert_eq!(files(out), clean(SCRIPT, |s| s.master.episode_wav = true));
 }
