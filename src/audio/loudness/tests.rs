@@ -314,9 +314,53 @@ fn meters_fed_in_pieces_agree_with_one_meter() {
     }
 }
 
+#[test]
+fn a_buffer_is_split_only_into_pieces_of_five_seconds_or_more() {
+    let samples = speech_like(20.0, 0.4);
+    let second = RATE as usize;
+    for (len, pieces) in [
+        (second, 1),
+        (10 * second - 1, 1),
+        (10 * second, 2),
+        (15 * second - 1, 2),
+        (15 * second, 3),
+        (20 * second, 4),
+    ] {
+        let meters = meter::feed_in(&samples[..len], RATE, Mode::I, 4).expect("meters");
+        assert_eq!(meters.meters.len(), pieces, "{len} samples");
+    }
+}
+
+#[test]
+fn each_piece_measures_its_share_of_the_buffer_and_the_300_ms_before_it() {
+    // 20 s in four pieces of exactly 5 s, quiet noise with marked samples: one 100 ms into
+    // each piece, one on the first sample the third piece measures (in the second's share),
+    // one on the last sample the fourth piece only seeds with (in the third's share).
+    let hop = RATE as usize / 10;
+    let piece = 50 * hop;
+    let mut samples: Vec<f32> = noise(4 * piece, 19).map(|n| n * 0.01).collect();
+    for (i, mark) in [0.2, 0.3, 0.4, 0.1].into_iter().enumerate() {
+        samples[i * piece + hop] = mark;
+    }
+    samples[2 * piece - 3 * hop] = 0.5;
+    samples[3 * piece - 3 * hop - 1] = 0.7;
+    let split = meter::feed_in(&samples, RATE, Mode::SAMPLE_PEAK, 4).expect("meters");
+    let peaks: Vec<f64> = split
+        .meters
+        .iter()
+        .map(|m| m.sample_peak(0).expect("a sample peak"))
+        .collect();
+    assert_eq!(peaks, [0.2_f32, 0.5, 0.7, 0.1].map(f64::from));
+}
+
 /// The true peak of one ebur128 meter fed the whole buffer.
 fn one_meter_true_peak(samples: &[f32]) -> Option<Db> {
-    let mut meter = EbuR128::new(1, RATE, Mode::TRUE_PEAK | Mode::SAMPLE_PEAK).expect("meter");
+    one_meter_true_peak_at(samples, RATE)
+}
+
+/// [`one_meter_true_peak`] at `rate`.
+fn one_meter_true_peak_at(samples: &[f32], rate: u32) -> Option<Db> {
+    let mut meter = EbuR128::new(1, rate, Mode::TRUE_PEAK | Mode::SAMPLE_PEAK).expect("meter");
     meter.add_frames_f32(samples).expect("add");
     Db::from_amplitude(meter.true_peak(0).expect("true peak"))
 }
@@ -368,6 +412,18 @@ fn peak_cases() -> Vec<(&'static str, Vec<f32>)> {
     for (i, s) in later[10_000..10_400].iter_mut().enumerate() {
         *s = (0.99 * (std::f64::consts::FRAC_PI_2 * (i as f64 + 0.5)).sin()) as f32;
     }
+    // A loud first sample (0.9) whose crest with the next is raised over it (to about 1.01)
+    // by twelve quieter samples after it (0.44, under half of it), signed as the upsampler's
+    // weights there: the crest depends on samples after the first that are not loud.
+    let mut first: Vec<f32> = noise(2_000, 23).map(|n| n * 0.01).collect();
+    first[0] = 0.9;
+    for (k, s) in first[1..=12].iter_mut().enumerate() {
+        *s = if k % 2 == 0 { 0.44 } else { -0.44 };
+    }
+    // `raised` followed by a later loud stretch (a lone 0.6): the crest of the first
+    // stretch still counts every quieter sample after its loud ones.
+    let mut then_another = raised.clone();
+    then_another[1_500] = 0.6;
     vec![
         ("speech", speech_like(20.0, 0.5)),
         ("crests between samples after a higher sample", later),
@@ -378,6 +434,11 @@ fn peak_cases() -> Vec<(&'static str, Vec<f32>)> {
         ("noise", noise(50_000, 3).collect()),
         ("one sample", vec![0.25]),
         ("a crest raised by quieter samples around it", raised),
+        (
+            "a crest raised by quieter samples after a loud first sample",
+            first,
+        ),
+        ("a raised crest, then another loud stretch", then_another),
     ]
 }
 
@@ -387,6 +448,13 @@ fn the_true_peak_around_loud_samples_is_the_true_peak_of_the_whole_buffer() {
     for (what, samples) in cases {
         let peaks = meter::peaks(&samples, RATE).expect("peaks");
         assert_eq!(peaks.true_peak, one_meter_true_peak(&samples), "{what}");
+        if what.contains("crest") {
+            assert!(
+                peaks.true_peak > peaks.sample_peak,
+                "{what}: {:?}",
+                peaks.true_peak
+            );
+        }
     }
     let silence = meter::peaks(&[0.0; 1000], RATE).expect("silence");
     assert_eq!((silence.true_peak, silence.sample_peak), (None, None));
@@ -415,6 +483,35 @@ fn no_sample_upsamples_to_twice_its_level() {
     samples[200_000] = 1.0;
     let peaks = meter::peaks(&samples, RATE).expect("peaks");
     assert_eq!(peaks.true_peak, one_meter_true_peak(&samples));
+}
+
+/// At 96 kHz ebur128 upsamples 2x, through phases whose absolute weights sum to 2.31: a
+/// crest can be more than twice the samples around it, so there [`meter::peaks`] (and
+/// [`meter::PeakMeter`]) measure every sample instead of the stretches around loud ones.
+#[test]
+fn at_96_khz_a_crest_over_twice_the_samples_around_it_counts() {
+    let rate = 96_000;
+    let mut samples: Vec<f32> = noise(2 * rate as usize, 29).map(|n| n * 0.01).collect();
+    // Twelve samples each side of a crest (0.45, under half of the full-scale sample
+    // further on), signed as the upsampler's weights there: the crest is about 1.04.
+    let at = 50_000;
+    for j in 0..12 {
+        let s = if j % 2 == 0 { 0.45 } else { -0.45 };
+        samples[at + j] = s;
+        samples[at - 1 - j] = s;
+    }
+    samples[150_000] = 1.0;
+    let expected = one_meter_true_peak_at(&samples, rate);
+    assert!(expected.is_some_and(|tp| tp.0 > 0.3), "{expected:?}");
+    assert_eq!(
+        meter::peaks(&samples, rate).expect("peaks").true_peak,
+        expected
+    );
+    let mut streamed = meter::PeakMeter::new(rate).expect("a meter");
+    for chunk in samples.chunks(10_000) {
+        streamed.add(chunk).expect("add");
+    }
+    assert_eq!(streamed.peaks().expect("peaks").true_peak, expected);
 }
 
 mod decide;

@@ -77,6 +77,43 @@ fn the_limiter_streamed_in_any_chunks_gives_the_whole_buffer_limiters_samples_bi
     }
 }
 
+/// Samples a streamed limiter waits for past its look-ahead before it limits (`BATCH`).
+const LIMITER_BATCH: usize = 4_096;
+
+#[test]
+fn a_streamed_limiter_holds_back_only_its_look_ahead_once_a_batch_is_waiting() {
+    // The look-ahead: an attack ramp (5 ms, 110.25 samples at 22,050 Hz) rounded up, and 2.
+    let reach = 113;
+    let input = speech_like(2.0, 0.9);
+    let mut limiter = Limiter::new(RATE, Db(-6.0));
+    // The lengths of what one push hands on.
+    let mut push = |samples: &[f32]| {
+        let mut handed = Vec::new();
+        let mut out = |s: &[f32]| -> Result<(), ()> {
+            handed.push(s.len());
+            Ok(())
+        };
+        limiter.push(samples, &mut out).expect("no error");
+        handed
+    };
+    let waiting = reach + LIMITER_BATCH;
+    assert!(push(&input[..waiting - 1]).is_empty());
+    assert_eq!(push(&input[waiting - 1..waiting]), [LIMITER_BATCH]);
+    assert!(push(&input[waiting..waiting + LIMITER_BATCH - 1]).is_empty());
+    assert_eq!(
+        push(&input[waiting + LIMITER_BATCH - 1..waiting + 3 * LIMITER_BATCH]),
+        [3 * LIMITER_BATCH]
+    );
+    let mut rest = 0;
+    limiter
+        .finish(&mut |s: &[f32]| -> Result<(), ()> {
+            rest += s.len();
+            Ok(())
+        })
+        .expect("no error");
+    assert_eq!(rest, reach);
+}
+
 #[test]
 fn a_limiter_with_nothing_over_its_threshold_passes_the_stream_through() {
     let input = speech_like(8.0, 0.2);
