@@ -15,6 +15,7 @@ mod podcast;
 mod publish;
 mod readalong;
 mod sample;
+mod segments;
 mod settings;
 mod trust;
 mod watch;

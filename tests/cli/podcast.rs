@@ -10,7 +10,7 @@ use crate::common::{narrate, sample_output, stderr, wavs};
 const TARGET_LUFS: f64 = -19.0;
 const CEILING_DBTP: f64 = -1.0;
 
-fn tool(name: &str) -> bool {
+pub(crate) fn tool(name: &str) -> bool {
     let found = Command::new(name)
         .arg("-version")
         .output()

@@ -98,3 +98,46 @@ fn a_damaged_mp3_segment_is_encoded_again_with_a_warning() {
     // Only the tag (the title) differs: the audio is the same.
     assert_eq!(before.len(), after.len());
 }
+
+#[test]
+fn a_new_title_rewrites_only_the_tag_and_a_new_bit_rate_every_segment() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path();
+    run(out, SCRIPT, &mut Fake::default());
+    let mp3 = || std::fs::read(out.join(crate::render::episode::MP3)).expect("episode.mp3");
+    let before = mp3();
+    let mut settings = settings(out);
+    settings.script.title = Some("Another title".into());
+    let again = |s: &crate::config::Settings| {
+        run_with(s, SCRIPT, &mut Fake::default(), &Lexicon::default()).expect("render")
+    };
+    let retitled = again(&settings);
+    assert!(retitled.episode_written);
+    assert_eq!(
+        (retitled.segments_encoded, retitled.segments_reused),
+        (0, 3)
+    );
+    assert_eq!(retitled.written, 0, "no paragraph file is written again");
+    let after = mp3();
+    // The same audio after the tag (the tag is padded to a fixed size).
+    let audio = |bytes: &[u8]| bytes[bytes.len() - 2_000..].to_vec();
+    assert_ne!(before, after);
+    assert_eq!(audio(&before), audio(&after));
+    settings.master.bitrate = 96;
+    let faster = again(&settings);
+    assert_eq!((faster.segments_encoded, faster.segments_reused), (3, 0));
+    assert_eq!(
+        faster.written, 0,
+        "the paragraphs do not depend on the bit rate"
+    );
+    settings.master.sample_rate = 48_000;
+    let resampled = again(&settings);
+    assert_eq!(
+        (resampled.segments_encoded, resampled.segments_reused),
+        (3, 0)
+    );
+    assert_eq!(
+        resampled.written, 3,
+        "the padding depends on the episode rate"
+    );
+}
