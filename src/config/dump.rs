@@ -49,6 +49,7 @@ fn value(name: &str, settings: &Settings) -> Option<toml::Value> {
         "sample-rate" => Integer(settings.master.sample_rate.into()),
         "bitrate" => Integer(settings.master.bitrate.into()),
         "episode" => Boolean(settings.master.episode),
+        "episode-wav" => Boolean(settings.master.episode_wav),
         "read-along" => Boolean(settings.publish.read_along),
         "epub" => Boolean(settings.publish.epub),
         "base-url" => text(&settings.publish.base_url)?,

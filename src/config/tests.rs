@@ -97,7 +97,9 @@ fn one_set_of_names_for_keys_flags_and_variables() {
             assert!(seen.insert(*name), "{name} twice");
             assert_eq!(keys::find(name).map(|k| k.name), Some(key.name));
         }
-        assert!(key.value_flag || key.off.is_some() || key.group == keys::Group::Script);
+        assert!(
+            key.value_flag || key.on_flag || key.off.is_some() || key.group == keys::Group::Script
+        );
     }
     let voice = keys::find("voice").expect("voice");
     for engine in EngineKind::ALL {
