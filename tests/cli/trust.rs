@@ -19,7 +19,13 @@ fn scratch() -> (tempfile::TempDir, std::path::PathBuf) {
 /// A quiet narrate of `script` into `out` with `args`; its output.
 fn run(script: &Path, out: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     let mut cmd = narrate(script.parent().expect("folder"));
-    cmd.arg(script).arg("-o").arg(out).arg("-q").args(args);
+    // As the shared sample output is built: with episode.wav, the most files to get right.
+    cmd.arg(script)
+        .arg("-o")
+        .arg(out)
+        .arg("-q")
+        .arg("--episode-wav")
+        .args(args);
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -98,6 +104,7 @@ fn ctrl_c_at_the_very_end_still_exits_130() {
         .arg(&script)
         .arg("-o")
         .arg(&out)
+        .arg("--episode-wav")
         .output()
         .expect("run");
     assert!(
