@@ -21,22 +21,8 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def timed(cmd):
-    """Wall seconds and peak RSS (MiB) of one run, measured by a fresh wrapper process."""
-    wrapper = (
-        "import resource,subprocess,sys,time;t=time.perf_counter();"
-        "r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.PIPE);"
-        "d=time.perf_counter()-t;"
-        "sys.stderr.write(r.stderr.decode()) if r.returncode else None;"
-        "print(d, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)"
-    )
-    out = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True)
-    wall, rss, rc = out.stdout.split()
-    if rc != "0":
-        sys.exit(f"failed: {' '.join(cmd)}\n{out.stderr}")
-    return float(wall), int(rss) / 1024
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench import timed  # noqa: E402  (wall time and peak RSS of one run, as bench.py measures)
 
 
 def edited(text):

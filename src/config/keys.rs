@@ -128,19 +128,20 @@ const fn key(
     }
 }
 
+/// A boolean key of the render commands with no `--NAME VALUE` flag, `default` unless set.
+const fn boolean(name: &'static str, about: &'static str, default: &'static str) -> Key {
+    let fallback = Fallback::Value(default);
+    Key {
+        value_flag: false,
+        ..key(name, Kind::Switch, Group::Render, about, "", fallback)
+    }
+}
+
 /// A boolean key, off by default, switched on by `--NAME`.
 const fn opt_in(name: &'static str, about: &'static str) -> Key {
     Key {
-        value_flag: false,
         on_flag: true,
-        ..key(
-            name,
-            Kind::Switch,
-            Group::Render,
-            about,
-            "",
-            Fallback::Value("false"),
-        )
+        ..boolean(name, about, "false")
     }
 }
 
@@ -152,16 +153,8 @@ const fn switch(
     help: &'static str,
 ) -> Key {
     Key {
-        value_flag: false,
         off: Some(Off { flag, help }),
-        ..key(
-            name,
-            Kind::Switch,
-            Group::Render,
-            about,
-            "",
-            Fallback::Value("true"),
-        )
+        ..boolean(name, about, "true")
     }
 }
 
