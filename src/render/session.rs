@@ -403,24 +403,11 @@ fn complete(
         episode: prepared.previous.good().and_then(|m| m.episode.clone()),
         listings: Default::default(),
     };
-    if let (Some(hash), true) = (work.hash, summary.failed.is_empty()) {
-        let entry = match (work.reuse, work.segments) {
-            (Some(entry), _) => entry,
-            (None, Some(segments)) => {
-                if interrupted.load(Ordering::SeqCst) {
-                    return Err(Error::Interrupted);
-                }
-                summary.episode_written = true;
-                let artist = &credits.artist;
-                let (entry, mut assembled) =
-                    episode::finish(store, &manifest, artist, hash, &segments, work.wav)?;
-                summary.warnings.append(&mut assembled.warnings);
-                summary.segments_encoded = work.encoded + assembled.encoded;
-                summary.segments_reused = manifest.paragraphs.len() - summary.segments_encoded;
-                entry
-            }
-            (None, None) => unreachable!("an episode to write has its segments"),
-        };
+    if let (Some(hash), true) = (work.hash.clone(), summary.failed.is_empty()) {
+        if interrupted.load(Ordering::SeqCst) && work.reuse.is_none() {
+            return Err(Error::Interrupted);
+        }
+        let entry = finish_episode(store, &manifest, hash, work, credits, &mut summary)?;
         // An episode.wav of an earlier run, now not asked for, would be an older program.
         let wav = episode::WAV.to_owned();
         if !entry.files.contains_key(&wav) && prepared.owned.contains(&wav) {
@@ -452,6 +439,31 @@ pub fn shape(settings: &Settings) -> plan::Shape<'_> {
         loudness: settings.master.loudness,
         episode_rate: settings.master.sample_rate,
     }
+}
+
+/// The episode of `manifest` (whose paragraph files are in place): the last run's when it
+/// is still right, else `episode.mp3` from the segments (and `episode.wav` when written),
+/// counted in `summary`.
+fn finish_episode(
+    store: &Store,
+    manifest: &Manifest,
+    hash: String,
+    work: EpisodeWork,
+    credits: &Credits,
+    summary: &mut Summary,
+) -> Result<EpisodeEntry> {
+    let segments = match (work.reuse, work.segments) {
+        (Some(entry), _) => return Ok(entry),
+        (None, Some(segments)) => segments,
+        (None, None) => unreachable!("an episode to write has its segments"),
+    };
+    summary.episode_written = true;
+    let (entry, mut assembled) =
+        episode::finish(store, manifest, &credits.artist, hash, &segments, work.wav)?;
+    summary.warnings.append(&mut assembled.warnings);
+    summary.segments_encoded = work.encoded + assembled.encoded;
+    summary.segments_reused = manifest.paragraphs.len() - summary.segments_encoded;
+    Ok(entry)
 }
 
 /// The program title: settings, front matter, else the script's file stem.

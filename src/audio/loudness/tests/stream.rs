@@ -7,7 +7,8 @@ use super::super::limiter::{limit, Limiter};
 use super::super::meter::{self, Level as LevelMeter, PeakMeter};
 use super::super::normalize::How;
 use super::super::*;
-use super::{noise, one_meter_true_peak, peak_cases, reference, speech_like, RATE};
+use super::peaks::{noise, one_meter_true_peak, peak_cases};
+use super::{reference, speech_like, RATE};
 use crate::audio::spool::Spool;
 
 /// Chunk sizes to feed streams in: single samples, odd sizes, the limiter's batch, whole.
