@@ -9,7 +9,7 @@
 //! and copies the others.
 
 use std::io::{BufReader, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 use std::sync::{Mutex, PoisonError};
 
@@ -116,18 +116,15 @@ impl Segments {
 
     /// Encodes the paragraph file of `job` into its segment, stored atomically.
     pub fn encode(&self, job: &Job) -> Result<Segment> {
-        let cannot = |what: &'static str| {
-            let wav = job.wav.clone();
-            move |e: String| Error::output(&wav, what, std::io::Error::other(e))
-        };
+        let cannot =
+            |what: &'static str, e: String| Error::output(&job.wav, what, std::io::Error::other(e));
         let reader =
-            hound::WavReader::open(&job.wav).map_err(|e| cannot("cannot read")(e.to_string()))?;
+            hound::WavReader::open(&job.wav).map_err(|e| cannot("cannot read", e.to_string()))?;
         let len = u64::from(reader.duration());
         let to = self.format.sample_rate();
         if (len * u64::from(to)) % u64::from(self.from) != 0 {
-            return Err(cannot("cannot encode")(format!(
-                "{len} samples are not a whole number at {to} Hz"
-            )));
+            let why = format!("{len} samples are not a whole number at {to} Hz");
+            return Err(cannot("cannot encode", why));
         }
         std::fs::create_dir_all(&self.dir)
             .map_err(|e| Error::output(&self.dir, "cannot create", e))?;
@@ -139,7 +136,7 @@ impl Segments {
             .map_err(|e| Error::output(staged.path(), "cannot write", e))?;
         let segment = self
             .encode_samples(reader, len * u64::from(to) / u64::from(self.from), file)
-            .map_err(|e| cannot("cannot encode")(e))?;
+            .map_err(|e| cannot("cannot encode", e))?;
         staged
             .as_file()
             .sync_all()
@@ -252,11 +249,6 @@ impl Segments {
             encoded,
             warnings,
         })
-    }
-
-    /// The folder of the cache.
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 
     /// The episode's sample rate.
