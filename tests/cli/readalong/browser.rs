@@ -214,10 +214,16 @@ fn page_without_an_episode_plays_the_paragraph_files_in_program_time() {
         .expect("a sentence in paragraph 3");
     let (start, end, _) = &segments[k];
     let t = (start + end) / 2;
+    // The file's metadata arrives (readyState 1) a moment before the page's loadedmetadata
+    // handler moves to the sentence, so wait for the move itself (the offset is past 0), with
+    // a deadline after which the assertions below report what the page did.
     let v = browser.eval(&format!(
         "readAlong.seek({t}, false);
          new Promise(done => {{ const a = document.getElementById('audio');
-           const check = () => a.readyState >= 1 && !a.seeking ? done([a.currentSrc, a.currentTime * 1000, readAlong.now()])
+           const deadline = Date.now() + 10000;
+           const moved = () => a.readyState >= 1 && !a.seeking && a.currentTime > 0;
+           const check = () => moved() || Date.now() > deadline
+             ? done([a.currentSrc, a.currentTime * 1000, readAlong.now()])
              : setTimeout(check, 20); check(); }})"
     ));
     let name = files[2]
