@@ -170,18 +170,14 @@ pub fn finish(
     wav: Option<WavWriter>,
 ) -> Result<(EpisodeEntry, Assembled)> {
     let tags = final_tags(manifest, artist);
-    let mp3_path = store.out().join(MP3);
     let staged = store.stage(MP3)?;
     let paragraphs: Vec<(PathBuf, String, u64)> = manifest
         .paragraphs
         .iter()
         .map(|p| (store.out().join(&p.file), p.stamp.hash.clone(), p.frames))
         .collect();
-    let mut out = std::io::BufWriter::new(staged.as_file());
-    let assembled = segments.assemble(&mut out, &tags, &paragraphs)?;
-    std::io::Write::flush(&mut out).map_err(|e| Error::output(&mp3_path, "cannot write", e))?;
-    drop(out);
-    let mut files = vec![(MP3.to_owned(), staged)];
+    let assembled = segments.assemble(staged.as_file(), &tags, &paragraphs)?;
+    let mut files = vec![(MP3.to_owned(), staged, Some(assembled.digest.clone()))];
     let mut integrated = None;
     if let Some(wav) = wav {
         let WavWriter {
@@ -193,10 +189,10 @@ pub fn finish(
             .finish()
             .map_err(|e| Error::output(&path, "cannot write", std::io::Error::other(e)))?;
         integrated = finished.integrated;
-        files.push((WAV.to_owned(), staged));
+        files.push((WAV.to_owned(), staged, None));
     }
-    let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
-    let stamps = store.place_all(files)?;
+    let names: Vec<String> = files.iter().map(|(n, _, _)| n.clone()).collect();
+    let stamps = store.place_all_hashed(files)?;
     let files = names.into_iter().zip(stamps).collect();
     let loudness = Loudness {
         integrated: integrated.or_else(|| combined(manifest)).map(Lufs),

@@ -9,10 +9,12 @@
 //! and copies the others.
 
 use std::io::{BufReader, BufWriter, Write};
+use std::path::Path;
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 use std::sync::{Mutex, PoisonError};
 
+use super::stamp::{Digest, Hashing};
 use crate::audio::mp3::segment::{self, Encoder, Segment};
 use crate::audio::mp3::{self, Format};
 use crate::audio::{self, resample};
@@ -44,6 +46,8 @@ pub struct Job {
 #[derive(Debug)]
 pub struct Assembled {
     pub written: mp3::episode::Written,
+    /// The file's blake3 hash and length, taken as it was written.
+    pub digest: Digest,
     /// Segments that had to be encoded while assembling (missing or damaged).
     pub encoded: usize,
     /// About damaged segments.
@@ -52,7 +56,7 @@ pub struct Assembled {
 
 /// What the cache holds for a paragraph.
 #[derive(Debug)]
-pub enum Lookup {
+enum Lookup {
     Hit(Segment, PathBuf),
     Miss,
     /// A file is there but is not the segment (its reason): encoded again.
@@ -90,19 +94,21 @@ impl Segments {
         self.path(hash).is_file()
     }
 
-    /// The cached segment of the paragraph file hashed `hash`, `frames` samples long,
-    /// checked frame by frame.
-    pub fn get(&self, hash: &str, frames: u64) -> Lookup {
+    /// What the cache holds for the paragraph file hashed `hash`, `frames` samples long:
+    /// its segment as the file's size claims it, checked only when it is copied.
+    fn claim(&self, hash: &str, frames: u64) -> Lookup {
         let path = self.path(hash);
-        let file = match std::fs::File::open(&path) {
-            Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Miss,
-            Err(e) => return Lookup::Damaged(path, e.to_string()),
-        };
-        let wanted = self.frames_of(frames);
-        match Segment::scan(BufReader::new(file), self.format) {
-            Ok(s) if s.frames == wanted => Lookup::Hit(s, path),
-            Ok(s) => Lookup::Damaged(path, format!("{} frames, not {wanted}", s.frames)),
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() => {
+                let segment = Segment {
+                    format: self.format,
+                    frames: self.frames_of(frames),
+                    bytes: m.len(),
+                };
+                Lookup::Hit(segment, path)
+            }
+            Ok(_) => Lookup::Damaged(path, "not a file".to_owned()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Lookup::Miss,
             Err(e) => Lookup::Damaged(path, e.to_string()),
         }
     }
@@ -210,49 +216,115 @@ impl Segments {
         encoded.into_inner()
     }
 
-    /// Writes `episode.mp3` into `out` from the segments of `paragraphs` (each its file,
-    /// hash and length in samples), encoding any that are missing or damaged now; the
-    /// warnings about damaged ones. Memory stays a buffer.
+    /// Writes `episode.mp3` into `file` from the segments of `paragraphs` (each its file,
+    /// hash and length in samples), encoding any that are missing now. Each segment is read
+    /// once, checked as it is copied; one found damaged is encoded again (with a warning)
+    /// and the file written again from the start. Memory stays a buffer.
     pub fn assemble(
         &self,
-        out: &mut impl Write,
+        file: &std::fs::File,
         tags: &mp3::Tags,
         paragraphs: &[(PathBuf, String, u64)],
     ) -> Result<Assembled> {
         let mut warnings = Vec::new();
         let mut encoded = 0;
+        // Each paragraph's segment, and whether it was checked (encoded by this run).
         let mut parts = Vec::with_capacity(paragraphs.len());
         for (wav, hash, frames) in paragraphs {
-            let found = match self.get(hash, *frames) {
-                Lookup::Hit(segment, path) => (segment, path),
+            let part = match self.claim(hash, *frames) {
+                Lookup::Hit(segment, path) => (segment, path, false),
                 other => {
                     if let Lookup::Damaged(path, why) = other {
-                        warnings.push(format!(
-                            "{}: damaged MP3 segment ({why}); encoding it again",
-                            path.display()
-                        ));
+                        warnings.push(damaged(&path, &why));
                     }
-                    let job = Job {
-                        wav: wav.clone(),
-                        hash: hash.clone(),
-                    };
                     encoded += 1;
-                    (self.encode(&job)?, self.path(hash))
+                    (self.encode(&job(wav, hash))?, self.path(hash), true)
                 }
             };
-            parts.push(found);
+            parts.push(part);
         }
-        let written = mp3::episode::write_files(out, tags, &parts)
-            .map_err(|e| Error::Other(anyhow::anyhow!("episode.mp3: {e}")))?;
-        Ok(Assembled {
-            written,
-            encoded,
-            warnings,
-        })
+        loop {
+            let (written, digest) = match self.write(file, tags, &parts) {
+                Ok(done) => done,
+                Err(mp3::Error::Segment { index, problem }) if !parts[index].2 => {
+                    self.replace(
+                        &mut parts[index],
+                        &paragraphs[index],
+                        &problem,
+                        &mut warnings,
+                    )?;
+                    encoded += 1;
+                    continue;
+                }
+                Err(mp3::Error::SegmentIo { index, source }) if !parts[index].2 => {
+                    let why = source.to_string();
+                    self.replace(&mut parts[index], &paragraphs[index], &why, &mut warnings)?;
+                    encoded += 1;
+                    continue;
+                }
+                Err(e) => return Err(Error::Other(anyhow::anyhow!("episode.mp3: {e}"))),
+            };
+            return Ok(Assembled {
+                written,
+                digest,
+                encoded,
+                warnings,
+            });
+        }
+    }
+
+    /// Writes the episode into `file` from its start, hashing it as it goes.
+    fn write(
+        &self,
+        mut file: &std::fs::File,
+        tags: &mp3::Tags,
+        parts: &[(Segment, PathBuf, bool)],
+    ) -> std::result::Result<(mp3::episode::Written, Digest), mp3::Error> {
+        use std::io::Seek;
+        file.set_len(0).map_err(mp3::Error::Io)?;
+        file.rewind().map_err(mp3::Error::Io)?;
+        let mut out = Hashing::new(BufWriter::new(file));
+        let list: Vec<Segment> = parts.iter().map(|p| p.0).collect();
+        let written = mp3::episode::write(&mut out, tags, &list, |index| {
+            std::fs::File::open(&parts[index].1)
+        })?;
+        let (out, digest) = out.finish();
+        out.into_inner()
+            .map_err(|e| mp3::Error::Io(e.into_error()))?;
+        Ok((written, digest))
+    }
+
+    /// Encodes the damaged segment of `part` (the paragraph `paragraph`) again.
+    fn replace(
+        &self,
+        part: &mut (Segment, PathBuf, bool),
+        paragraph: &(PathBuf, String, u64),
+        why: &str,
+        warnings: &mut Vec<String>,
+    ) -> Result<()> {
+        warnings.push(damaged(&part.1, why));
+        let (wav, hash, _) = paragraph;
+        *part = (self.encode(&job(wav, hash))?, self.path(hash), true);
+        Ok(())
     }
 
     /// The episode's sample rate.
     pub fn sample_rate(&self) -> u32 {
         self.format.sample_rate()
+    }
+}
+
+/// The warning about a damaged segment.
+fn damaged(path: &Path, why: &str) -> String {
+    format!(
+        "{}: damaged MP3 segment ({why}); encoding it again",
+        path.display()
+    )
+}
+
+fn job(wav: &Path, hash: &str) -> Job {
+    Job {
+        wav: wav.to_path_buf(),
+        hash: hash.to_owned(),
     }
 }

@@ -9,7 +9,7 @@
 //! whose metadata is unchanged is the same file; otherwise its hash decides. The change
 //! time cannot be set by a user, so a replacement always shows there.
 
-use std::io;
+use std::io::{self, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -77,8 +77,50 @@ fn meta(path: &Path) -> io::Result<Meta> {
     })
 }
 
+/// A file's blake3 hash (hex) and length, as [`hash_file`] gives them.
+pub type Digest = (String, u64);
+
+/// A writer that hashes what it passes on, so that a file written in one stream needs no
+/// second read to be stamped.
+#[derive(Debug)]
+pub struct Hashing<W> {
+    inner: W,
+    hasher: blake3::Hasher,
+}
+
+impl<W: Write> Hashing<W> {
+    pub fn new(inner: W) -> Hashing<W> {
+        Hashing {
+            inner,
+            hasher: blake3::Hasher::new(),
+        }
+    }
+
+    /// The writer, and the blake3 hash and length of everything written through it, as
+    /// [`hash_file`] gives them.
+    pub fn finish(self) -> (W, Digest) {
+        let digest = (
+            self.hasher.finalize().to_hex().to_string(),
+            self.hasher.count(),
+        );
+        (self.inner, digest)
+    }
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// blake3 of a file's content, and its length.
-pub fn hash_file(path: &Path) -> io::Result<(String, u64)> {
+pub fn hash_file(path: &Path) -> io::Result<Digest> {
     let mut hasher = blake3::Hasher::new();
     let file = std::fs::File::open(path)?;
     hasher.update_reader(file)?;
@@ -148,6 +190,21 @@ impl FileStamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_hashed_as_it_is_written_has_the_digest_read_back_from_disk() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("episode.mp3");
+        let file = std::fs::File::create(&path).expect("create");
+        let mut out = Hashing::new(io::BufWriter::with_capacity(7, file));
+        for chunk in [&b"ID3"[..], &[0xFF; 1000], b"", b"frames"] {
+            out.write_all(chunk).expect("write");
+        }
+        let (out, digest) = out.finish();
+        out.into_inner().expect("flush");
+        assert_eq!(digest, hash_file(&path).expect("read back"));
+        assert_eq!(digest.1, 1009);
+    }
 
     #[test]
     fn a_placed_file_checks_the_same_until_it_is_replaced_or_changed() {

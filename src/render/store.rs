@@ -16,7 +16,7 @@ use tempfile::NamedTempFile;
 use super::cache::Cache;
 use super::ledger::{self, Ledger, Record};
 use super::manifest::{Loaded, Manifest};
-use super::stamp::{hash_file, Check, FileStamp};
+use super::stamp::{hash_file, Check, Digest, FileStamp};
 use crate::error::{Error, Result};
 
 /// How long a second run waits for the lock before it gives up (a forked engine worker of a
@@ -178,15 +178,30 @@ impl Store {
     /// Puts staged files in place under their names: syncs and hashes each, records them all
     /// in the ledger (one sync), then renames each into place. Returns their stamps.
     pub fn place_all(&self, files: Vec<(String, NamedTempFile)>) -> Result<Vec<FileStamp>> {
+        self.place_all_hashed(files.into_iter().map(|(n, f)| (n, f, None)).collect())
+    }
+
+    /// [`Store::place_all`], for files some of which were hashed as they were written
+    /// (their blake3 hash and length, see [`stamp::Hashing`]): those are not read again.
+    pub fn place_all_hashed(
+        &self,
+        files: Vec<(String, NamedTempFile, Option<Digest>)>,
+    ) -> Result<Vec<FileStamp>> {
         let mut records = Vec::with_capacity(files.len());
-        for (name, staged) in &files {
-            let path = self.out.join(name);
+        let mut staged_files = Vec::with_capacity(files.len());
+        for (name, staged, digest) in files {
+            let path = self.out.join(&name);
             staged
                 .as_file()
                 .sync_all()
                 .map_err(|e| Error::output(&path, "cannot write", e))?;
-            let (hash, size) =
-                hash_file(staged.path()).map_err(|e| Error::output(&path, "cannot write", e))?;
+            let (hash, size) = match digest {
+                Some(digest) => digest,
+                None => {
+                    hash_file(staged.path()).map_err(|e| Error::output(&path, "cannot write", e))?
+                }
+            };
+            staged_files.push((name.clone(), staged));
             records.push(Record {
                 name: name.clone(),
                 hash,
@@ -196,7 +211,7 @@ impl Store {
         self.ledger
             .record(&records)
             .map_err(|e| Error::output(self.ledger.path(), "cannot write journal", e))?;
-        files
+        staged_files
             .into_iter()
             .zip(records)
             .map(|((name, staged), record)| {

@@ -12,7 +12,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use super::frame::{frame_bytes, Header, Splitter, HEADER};
-use super::segment::Segment;
+use super::segment::{check_rate, Segment};
 use super::tag::padded_tag;
 use super::{Error, Format, Mpeg, Tags};
 
@@ -55,10 +55,11 @@ pub fn write<W: Write, R: Read>(
     for (index, segment) in segments.iter().enumerate() {
         let reader = open(index).map_err(|source| Error::SegmentIo { index, source })?;
         copy(reader, out, segment, &mut buffer).map_err(|e| match e {
-            Error::Io(source) => Error::SegmentIo { index, source },
-            other => Error::Segment {
+            Copy::Read(source) => Error::SegmentIo { index, source },
+            Copy::Write(e) => Error::Io(e),
+            Copy::Segment(e) => Error::Segment {
                 index,
-                problem: other.to_string(),
+                problem: e.to_string(),
             },
         })?;
     }
@@ -106,40 +107,52 @@ fn common_format(segments: &[Segment]) -> Result<Format, Error> {
     }
 }
 
-/// Copies one segment from `reader` to `out`, checking that it is exactly `segment`.
+/// Why a segment could not be copied: reading it, writing the episode, or what it holds.
+enum Copy {
+    Read(std::io::Error),
+    Write(std::io::Error),
+    Segment(Error),
+}
+
+/// Copies one segment from `reader` to `out`, checking that it is exactly `segment`: whole
+/// frames of its format and bit rate, as many as it says, and nothing after them.
 fn copy<R: Read, W: Write>(
     mut reader: R,
     out: &mut W,
     segment: &Segment,
     buffer: &mut [u8],
-) -> Result<(), Error> {
+) -> Result<(), Copy> {
     let mut splitter = Splitter::new(segment.format);
-    let (mut frames, mut bytes) = (0u64, 0u64);
+    let (mut frames, mut bytes, mut offset) = (0u64, 0u64, 0u64);
     loop {
         let n = match reader.read(buffer) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Error::Io(e)),
+            Err(e) => return Err(Copy::Read(e)),
         };
-        splitter.push(&buffer[..n], |_| {
-            frames += 1;
-            Ok(())
-        })?;
+        splitter
+            .push(&buffer[..n], |frame| {
+                check_rate(frame, segment.format, offset)?;
+                frames += 1;
+                offset += frame.len() as u64;
+                Ok(())
+            })
+            .map_err(Copy::Segment)?;
         bytes += n as u64;
         if bytes > segment.bytes {
-            return Err(Error::Stream {
+            return Err(Copy::Segment(Error::Stream {
                 offset: segment.bytes,
                 problem: "more bytes than the segment has",
-            });
+            }));
         }
-        out.write_all(&buffer[..n]).map_err(Error::Io)?;
+        out.write_all(&buffer[..n]).map_err(Copy::Write)?;
     }
     if bytes != segment.bytes || frames != segment.frames || splitter.leftover() > 0 {
-        return Err(Error::Stream {
+        return Err(Copy::Segment(Error::Stream {
             offset: bytes,
             problem: "fewer bytes or frames than the segment has",
-        });
+        }));
     }
     Ok(())
 }

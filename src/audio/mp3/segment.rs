@@ -91,7 +91,7 @@ impl Segment {
 }
 
 /// A frame of another bit rate is not this stream's: CBR means every frame alike.
-fn check_rate(frame: &[u8], format: Format, offset: u64) -> Result<(), Error> {
+pub(super) fn check_rate(frame: &[u8], format: Format, offset: u64) -> Result<(), Error> {
     let head: [u8; HEADER] = frame[..HEADER].try_into().expect("a frame has a header");
     let kbps = Header::parse(head).map(|h| h.kbps);
     if kbps != Ok(format.kbps()) {

@@ -100,6 +100,60 @@ fn a_damaged_mp3_segment_is_encoded_again_with_a_warning() {
 }
 
 #[test]
+fn a_segment_damaged_inside_is_found_while_copying_and_the_episode_comes_out_as_a_clean_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    run(dir.path(), SCRIPT, &mut Fake::default());
+    let cache = dir.path().join(".narrate/segments");
+    let mut victims: Vec<_> = std::fs::read_dir(&cache)
+        .expect("cache")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    victims.sort();
+    // The same size, so only reading it tells: a frame header in the middle overwritten.
+    let victim = &victims[1];
+    let mut bytes = std::fs::read(victim).expect("segment");
+    let middle = bytes.len() / 2;
+    let at = middle
+        + bytes[middle..]
+            .windows(2)
+            .position(|w| w[0] == 0xFF && w[1] & 0xE0 == 0xE0)
+            .expect("a frame");
+    bytes[at..at + 4].fill(0);
+    std::fs::write(victim, &bytes).expect("damage");
+    let mut settings = settings(dir.path());
+    settings.script.title = Some("Another title".into());
+    let summary =
+        run_with(&settings, SCRIPT, &mut Fake::default(), &Lexicon::default()).expect("render");
+    assert_eq!((summary.segments_encoded, summary.segments_reused), (1, 2));
+    assert!(
+        summary
+            .warnings
+            .iter()
+            .any(|w| w.contains("damaged MP3 segment")
+                && w.contains(&*victim.file_name().expect("name").to_string_lossy())),
+        "{:?}",
+        summary.warnings
+    );
+    let episode = |dir: &std::path::Path| {
+        std::fs::read(dir.join(crate::render::episode::MP3)).expect("episode.mp3")
+    };
+    let clean = tempfile::tempdir().expect("tempdir");
+    let mut fresh = self::settings(clean.path());
+    fresh.script.title = Some("Another title".into());
+    run_with(&fresh, SCRIPT, &mut Fake::default(), &Lexicon::default()).expect("render");
+    assert!(
+        episode(dir.path()) == episode(clean.path()),
+        "not the clean build's episode"
+    );
+    assert_eq!(std::fs::read(victim).expect("segment").len(), bytes.len());
+    assert_ne!(
+        std::fs::read(victim).expect("segment"),
+        bytes,
+        "the segment is replaced"
+    );
+}
+
+#[test]
 fn a_new_title_rewrites_only_the_tag_and_a_new_bit_rate_every_segment() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path();
