@@ -81,36 +81,72 @@ fn meta(path: &Path) -> io::Result<Meta> {
 pub type Digest = (String, u64);
 
 /// A writer that hashes what it passes on, so that a file written in one stream needs no
-/// second read to be stamped.
+/// second read to be stamped. The hashing runs on a thread of its own, a megabyte at a time,
+/// while the writer goes on: a long episode is written and hashed in the time of the writing.
 #[derive(Debug)]
 pub struct Hashing<W> {
     inner: W,
-    hasher: blake3::Hasher,
+    pending: Vec<u8>,
+    chunks: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    hasher: Option<std::thread::JoinHandle<blake3::Hasher>>,
 }
+
+/// Bytes handed to the hashing thread at a time.
+const HASH_CHUNK: usize = 1 << 20;
 
 impl<W: Write> Hashing<W> {
     pub fn new(inner: W) -> Hashing<W> {
+        let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+        let hasher = std::thread::spawn(move || {
+            let mut hasher = blake3::Hasher::new();
+            for chunk in received {
+                hasher.update(&chunk);
+            }
+            hasher
+        });
         Hashing {
             inner,
-            hasher: blake3::Hasher::new(),
+            pending: Vec::with_capacity(HASH_CHUNK),
+            chunks: Some(chunks),
+            hasher: Some(hasher),
         }
     }
 
     /// The writer, and the blake3 hash and length of everything written through it, as
     /// [`hash_file`] gives them.
-    pub fn finish(self) -> (W, Digest) {
-        let digest = (
-            self.hasher.finalize().to_hex().to_string(),
-            self.hasher.count(),
-        );
+    pub fn finish(mut self) -> (W, Digest) {
+        self.send();
+        drop(self.chunks.take());
+        let hasher = self
+            .hasher
+            .take()
+            .expect("finished once")
+            .join()
+            .expect("the hashing thread does not panic");
+        let digest = (hasher.finalize().to_hex().to_string(), hasher.count());
         (self.inner, digest)
+    }
+
+    /// Hands what is pending to the hashing thread.
+    fn send(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let chunk = std::mem::replace(&mut self.pending, Vec::with_capacity(HASH_CHUNK));
+        if let Some(chunks) = &self.chunks {
+            // The thread only stops when the sender is dropped, so this cannot fail.
+            chunks.send(chunk).expect("the hashing thread is running");
+        }
     }
 }
 
 impl<W: Write> Write for Hashing<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
+        self.pending.extend_from_slice(&buf[..n]);
+        if self.pending.len() >= HASH_CHUNK {
+            self.send();
+        }
         Ok(n)
     }
 
@@ -197,13 +233,15 @@ mod tests {
         let path = dir.path().join("episode.mp3");
         let file = std::fs::File::create(&path).expect("create");
         let mut out = Hashing::new(io::BufWriter::with_capacity(7, file));
-        for chunk in [&b"ID3"[..], &[0xFF; 1000], b"", b"frames"] {
+        // More than the hashing thread takes at a time, in pieces that straddle its chunks.
+        let long: Vec<u8> = (0..5 * HASH_CHUNK / 2).map(|i| (i % 251) as u8).collect();
+        for chunk in [&b"ID3"[..], &[0xFF; 1000], b"", &long, b"frames"] {
             out.write_all(chunk).expect("write");
         }
         let (out, digest) = out.finish();
         out.into_inner().expect("flush");
         assert_eq!(digest, hash_file(&path).expect("read back"));
-        assert_eq!(digest.1, 1009);
+        assert_eq!(digest.1, 1009 + long.len() as u64);
     }
 
     #[test]
