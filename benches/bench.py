@@ -36,19 +36,26 @@ BIN = os.path.join(ROOT, "target", "release", "narrate")
 
 
 def timed(cmd, **kw):
-    """Wall seconds of one run, and the child's peak RSS in MiB (a fresh wrapper each time)."""
+    """Wall seconds of one run, the child's peak RSS in MiB (a fresh wrapper each time), and
+    its CPU seconds (user + system, its own children included)."""
     wrapper = (
         "import resource,subprocess,sys,time;t=time.perf_counter();"
         "r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.PIPE);"
-        "d=time.perf_counter()-t;"
+        "d=time.perf_counter()-t;u=resource.getrusage(resource.RUSAGE_CHILDREN);"
         "sys.stderr.write(r.stderr.decode()) if r.returncode else None;"
-        "print(d, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)"
+        "print(d, u.ru_maxrss, u.ru_utime + u.ru_stime, r.returncode)"
     )
     out = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, **kw)
-    wall, rss, rc = out.stdout.split()
+    wall, rss, cpu, rc = out.stdout.split()
     if rc != "0":
         sys.exit(f"failed: {' '.join(cmd)}\n{out.stderr}")
-    return float(wall), int(rss) / 1024
+    return float(wall), int(rss) / 1024, float(cpu)
+
+
+def cpu_seconds():
+    """CPU seconds used so far by this script's finished children."""
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return u.ru_utime + u.ru_stime
 
 
 def median(f, n):
@@ -99,26 +106,38 @@ def main():
         # 1. narrate vs the bare engine CLI.
         paras = paragraphs(sample)
 
+        cpu = {"bare": [], "core": [], "loud": [], "full": []}
+
         def bare():
-            t = time.perf_counter()
+            t, c = time.perf_counter(), cpu_seconds()
             for i, p in enumerate(paras):
                 subprocess.run(["espeak-ng", "-v", "en-us", "-s", "175", "-p", "50", "-w",
                                 os.path.join(work, f"bare-{i:02}.wav"), p], check=True)
+            cpu["bare"].append(cpu_seconds() - c)
             return time.perf_counter() - t
 
-        def clean(*flags):
+        def clean(key, *flags):
             out = os.path.join(work, "clean")
             shutil.rmtree(out, ignore_errors=True)
-            return timed([BIN, sample, "-o", out, "-q", *flags])[0]
+            wall, _, used = timed([BIN, sample, "-o", out, "-q", *flags])
+            cpu[key].append(used)
+            return wall
 
         # Round by round, so that the machine's drift weighs on every variant alike.
         rounds = {"bare": [], "core": [], "loud": [], "full": []}
         for _ in range(runs):
             rounds["bare"].append(bare())
-            rounds["core"].append(clean("--loudness", "off", "--no-episode"))
-            rounds["loud"].append(clean("--no-episode"))
-            rounds["full"].append(clean())
+            rounds["core"].append(clean("core", "--loudness", "off", "--no-episode"))
+            rounds["loud"].append(clean("loud", "--no-episode"))
+            rounds["full"].append(clean("full"))
         t_bare, t_core, t_loud, t_narrate = (statistics.median(rounds[k]) for k in rounds)
+        c_bare, c_core, c_loud, c_full = (statistics.median(cpu[k]) * 1000 for k in cpu)
+        print(f"CPU time (median, ms): bare espeak-ng {c_bare:.0f}, --loudness off --no-episode "
+              f"{c_core:.0f}, --no-episode {c_loud:.0f}, default {c_full:.0f}. On {os.cpu_count()} "
+              f"cores a run takes at least its CPU time / {os.cpu_count()}: the floors of the "
+              f"ratios below are {c_core / os.cpu_count() / c_bare:.2f} (against the bare CLI, "
+              f"which uses one core) and {c_full / c_loud:.2f} (default against --no-episode, "
+              f"both on every core)")
         spread = lambda k: f"{min(rounds[k])*1000:.0f}-{max(rounds[k])*1000:.0f}"
         print(f"sample, clean build, --loudness off --no-episode: narrate {t_core*1000:.0f} ms "
               f"({spread('core')}), bare espeak-ng -w over {len(paras)} paragraphs "
@@ -191,42 +210,49 @@ def main():
 
 def one_sentence_edits(script, out, runs, flags=()):
     """Median time of `runs` one-sentence edits of `script` (a copy is edited), each built
-    into `out` with `flags`, after a first build of the copy; and their range."""
+    into `out` with `flags`, after a first build of the copy; their range; their median CPU
+    time."""
     original = open(script, encoding="utf-8").read()
     copy = os.path.join(os.path.dirname(out), os.path.basename(out) + "-script.txt")
     open(copy, "w", encoding="utf-8").write(original)
     timed([BIN, copy, "-o", out, "-q", *flags])
-    times = []
+    times, cpus = [], []
     for i in range(runs):
         open(copy, "w", encoding="utf-8").write(
             original.replace("The genie cannot", f"The genie {'really ' * (i + 1)}cannot", 1))
-        times.append(timed([BIN, copy, "-o", out, "-q", *flags])[0])
-    return statistics.median(times), min(times), max(times)
+        wall, _, used = timed([BIN, copy, "-o", out, "-q", *flags])
+        times.append(wall)
+        cpus.append(used)
+    return statistics.median(times), min(times), max(times), statistics.median(cpus)
 
 
 def episode_goals(sample, work, runs, t_narrate):
     """Default settings (the episode on): a one-sentence edit against a clean build, on the
     sample and on the sample 20 times over (1 h 33 min)."""
-    edit, lo, hi = one_sentence_edits(sample, os.path.join(work, "ep-sample"), runs)
+    edit, lo, hi, c_edit = one_sentence_edits(sample, os.path.join(work, "ep-sample"), runs)
     print(f"sample, default settings, one-sentence edit: {edit*1000:.0f} ms ({lo*1000:.0f}-"
-          f"{hi*1000:.0f}) = {100*edit/t_narrate:.1f} % of the clean default build (goal <= 10 %)")
+          f"{hi*1000:.0f}) = {100*edit/t_narrate:.1f} % of the clean default build (goal <= 10 %); "
+          f"CPU time {c_edit*1000:.0f} ms")
     long = os.path.join(work, "essay20.txt")
     paras = paragraphs(sample)
     with open(long, "w", encoding="utf-8") as f:
         for copy in range(20):
             for p in paras:
                 f.write((p if copy == 0 else p.replace(".", f" (part {copy}).", 1)) + "\n")
-    cleans = []
+    cleans, c_cleans = [], []
     for _ in range(max(1, runs // 3)):
         out = os.path.join(work, "ep-long-clean")
         shutil.rmtree(out, ignore_errors=True)
-        cleans.append(timed([BIN, long, "-o", out, "-q"])[0])
+        wall, _, used = timed([BIN, long, "-o", out, "-q"])
+        cleans.append(wall)
+        c_cleans.append(used)
     t_long = statistics.median(cleans)
-    edit, lo, hi = one_sentence_edits(long, os.path.join(work, "ep-long"), runs)
+    edit, lo, hi, c_edit = one_sentence_edits(long, os.path.join(work, "ep-long"), runs)
     print(f"sample x20 ({20 * len(paras)} paragraphs), default settings: clean build "
-          f"{t_long:.1f} s ({min(cleans):.1f}-{max(cleans):.1f}); one-sentence edit "
+          f"{t_long:.1f} s ({min(cleans):.1f}-{max(cleans):.1f}), CPU time "
+          f"{statistics.median(c_cleans):.1f} s; one-sentence edit "
           f"{edit*1000:.0f} ms ({lo*1000:.0f}-{hi*1000:.0f}) = {100*edit/t_long:.2f} % "
-          f"(goal <= 2 %)")
+          f"(goal <= 2 %), CPU time {c_edit*1000:.0f} ms")
 
 
 if __name__ == "__main__":
