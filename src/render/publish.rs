@@ -59,6 +59,7 @@ fn metadata(settings: &Settings, manifest: &Manifest, credits: &Credits) -> Meta
         date: credits.date.map(|d| d.start()),
         modified,
         cover: credits.cover.as_ref().map(|c| c.image()),
+        episode: credits.track,
         base_url: settings.publish.base_url.clone(),
     }
 }
