@@ -41,12 +41,15 @@ pub mod exit {
         (
             USAGE,
             "bad command-line usage: an unknown flag, or a bad value in a flag or an \
-             environment variable",
+             environment variable (`--cover` naming a file that is missing or not a square \
+             JPEG or PNG)",
         ),
         (
             INPUT,
             "the script, lexicon or narrate.toml cannot be used (missing, a directory, not \
-             UTF-8, binary, malformed, nothing to say, a paragraph too long for a WAV file)",
+             UTF-8, binary, malformed, nothing to say, a paragraph too long for a WAV file), \
+             or a value in narrate.toml or front matter is bad (a date that is not one, a \
+             cover that is missing or not a square JPEG or PNG)",
         ),
         (
             ENGINE,

@@ -25,7 +25,7 @@ pub mod segment;
 mod tag;
 
 pub use format::{bitrates, Format, Mpeg, SAMPLE_RATES};
-pub use tag::{padded_tag, retag, write_tag, ChapterMark, Tags, TOC_ID};
+pub use tag::{padded_tag, retag, write_tag, ChapterMark, Picture, TagDate, Tags, TOC_ID};
 
 /// Why an MP3 could not be made.
 #[derive(Debug, thiserror::Error)]

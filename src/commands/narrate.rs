@@ -21,6 +21,8 @@ pub fn narrate(args: &RenderArgs) -> Result<()> {
     let interrupted = interrupt_flag();
     let report = Report::of(&args.verbosity);
     let (doc, lexicon) = load_inputs(&settings.script, report)?;
+    // A bad date or cover in front matter stops the run before the engine loads.
+    crate::render::credits(&settings, &doc)?;
     let mut narration = Narration::open(settings)?;
     let summary = narration.run(&doc, &lexicon, &mut Terminal::new(report), interrupted)?;
     report::report_run(&summary, &narration.settings, report);
@@ -30,6 +32,7 @@ pub fn narrate(args: &RenderArgs) -> Result<()> {
 pub fn plan(args: &RenderArgs) -> Result<()> {
     let settings = args.settings()?;
     let (doc, lexicon) = load_inputs(&settings.script, Report::of(&args.verbosity))?;
+    crate::render::credits(&settings, &doc)?;
     let mut narration = Narration::open(settings)?;
     let prepared = narration.plan(&doc, &lexicon);
     let output = &narration.settings.output;

@@ -2,8 +2,8 @@
 //!
 //! Every key is written with the value narrate will use, in the table's order; paths are
 //! absolute, so the file means the same wherever it is saved; a lexicon switched off is
-//! `lexicon = false`. Keys left to the engine (Piper's noise) or unset (title, artist,
-//! base-url) are left out, so that they stay unset.
+//! `lexicon = false`. Keys left to the engine (Piper's noise) or unset (title, artist, the
+//! other metadata, base-url) are left out, so that they stay unset.
 
 use std::path::Path;
 
@@ -30,6 +30,7 @@ fn value(name: &str, settings: &Settings) -> Option<toml::Value> {
     use toml::Value::{Boolean, Integer, String as Text};
     let script = &settings.script;
     let voice = &script.voice;
+    let credits = &settings.credits;
     let text = |s: &Option<String>| s.clone().map(Text);
     Some(match name {
         "lexicon" => script.lexicon.as_deref().map_or(Boolean(false), absolute),
@@ -39,8 +40,14 @@ fn value(name: &str, settings: &Settings) -> Option<toml::Value> {
         "pitch" => Integer(voice.pitch.0.into()),
         "noise-scale" => decimal(voice.noise.scale?),
         "noise-w" => decimal(voice.noise.w?),
-        "title" => text(&script.title)?,
-        "artist" => text(&script.artist)?,
+        "title" => text(&credits.title)?,
+        "artist" => text(&credits.artist)?,
+        "album" => text(&credits.album)?,
+        "date" => Text(credits.date?.to_string()),
+        "genre" => text(&credits.genre)?,
+        "description" => text(&credits.description)?,
+        "cover" => absolute(&credits.cover.as_ref()?.path),
+        "track" => Integer(credits.track?.into()),
         "output" => absolute(&settings.output),
         "sentence-pause" => millis(settings.layout.sentence_pause),
         "head" => millis(settings.layout.head),

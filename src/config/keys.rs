@@ -158,19 +158,23 @@ const fn switch(
     }
 }
 
-/// A key only narrate.toml takes.
-const fn file_only(name: &'static str, about: &'static str, means: &'static str) -> Key {
-    Key {
-        value_flag: false,
-        ..key(
-            name,
-            Kind::Text,
-            Group::Script,
-            about,
-            "",
-            Fallback::Means(means),
-        )
-    }
+/// A key of the episode's metadata (config::credits): a flag and a narrate.toml key, below
+/// which the script's front matter gives it.
+const fn credit(
+    name: &'static str,
+    kind: Kind,
+    about: &'static str,
+    value_name: &'static str,
+    means: &'static str,
+) -> Key {
+    key(
+        name,
+        kind,
+        Group::Render,
+        about,
+        value_name,
+        Fallback::Means(means),
+    )
 }
 
 use Fallback::{Means, Value};
@@ -254,15 +258,61 @@ pub const KEYS: &[Key] = &[
         "SCALE",
         Means("the voice's own (0.8 for most)"),
     ),
-    file_only(
+    credit(
         "title",
-        "The program's title, in the episode's tags and every listing",
-        "the Markdown front matter's title, else the script's name",
+        Kind::Text,
+        "The episode's title, in its tags and every listing",
+        "TITLE",
+        "front matter's title, else the script's name",
     ),
-    file_only(
+    credit(
         "artist",
-        "The program's artist, in the episode's tags and every listing",
-        "the Markdown front matter's author, else none",
+        Kind::Text,
+        "Who is credited: the episode's artist and author",
+        "NAME",
+        "front matter's author, else none",
+    ),
+    credit(
+        "album",
+        Kind::Text,
+        "The show the episode belongs to (ID3 album, the feed's channel)",
+        "SHOW",
+        "front matter's album, else none",
+    ),
+    credit(
+        "date",
+        Kind::Text,
+        "Publication date, YYYY-MM-DD or YYYY (ID3, CUE, the feed's pubDate, the EPUB)",
+        "DATE",
+        "front matter's date, else none",
+    ),
+    credit(
+        "genre",
+        Kind::Text,
+        "Genre (ID3, CUE, ffmetadata)",
+        "GENRE",
+        "front matter's genre, else none",
+    ),
+    credit(
+        "description",
+        Kind::Text,
+        "What the episode is about (ID3 comment, the feed, the read-along page)",
+        "TEXT",
+        "front matter's description, else none (the feed: the first paragraph)",
+    ),
+    credit(
+        "cover",
+        Kind::Path,
+        "Cover image, a square JPEG or PNG (ID3 picture, the EPUB's cover)",
+        "FILE",
+        "front matter's cover, else none",
+    ),
+    credit(
+        "track",
+        Kind::Whole,
+        "The episode's number in its show (ID3 track, itunes:episode)",
+        "NUMBER",
+        "front matter's track, else none",
     ),
     Key {
         short: Some('o'),

@@ -15,6 +15,8 @@ pub enum Origin {
     Default,
     /// narrate.toml, at a line (from 1).
     File { path: PathBuf, line: usize },
+    /// The script's front matter, at a line (from 1).
+    FrontMatter { path: PathBuf, line: usize },
     /// An environment variable.
     Env(&'static str),
     /// A flag, by its long name (`rate` for `--rate`).
@@ -33,6 +35,9 @@ impl fmt::Display for Origin {
         match self {
             Origin::Default => f.write_str("the default"),
             Origin::File { path, line } => write!(f, "{}: line {line}", path.display()),
+            Origin::FrontMatter { path, line } => {
+                write!(f, "{}: line {line} (front matter)", path.display())
+            }
             Origin::Env(name) => f.write_str(name),
             Origin::Flag(name) => write!(f, "--{name}"),
         }
@@ -199,9 +204,13 @@ impl Given {
         .ok_or_else(|| self.wrong("text"))
     }
 
-    /// A path: in narrate.toml relative to the file's folder, elsewhere as given.
+    /// A path: in narrate.toml relative to the file's folder, in front matter to the
+    /// script's, elsewhere (a flag, a variable) as given: relative to the current folder.
     pub fn path(&self) -> Result<PathBuf, Error> {
         match (&self.value, &self.origin) {
+            (Value::Word(w), Origin::FrontMatter { path, .. }) => {
+                Ok(path.parent().unwrap_or(Path::new(".")).join(w))
+            }
             (Value::Word(w), _) => Ok(PathBuf::from(w)),
             (Value::Toml(toml::Value::String(s)), Origin::File { path, .. }) => {
                 Ok(path.parent().unwrap_or(Path::new(".")).join(s))

@@ -13,6 +13,7 @@
 //! module uses, so an error names the flag, the variable, or the file and line to fix.
 //! cli.rs fills an [`Invocation`] from clap; nothing here knows clap.
 
+mod credits;
 mod dump;
 mod file;
 pub mod keys;
@@ -26,6 +27,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+pub use credits::{front_matter, Cover, Credits, Date};
 pub use dump::dump;
 pub use keys::{Key, KEYS};
 pub use layer::{Error, Given, Layer, Origin, Value};
@@ -125,8 +127,6 @@ pub struct ScriptSettings {
     /// The lexicon file, if any (an explicit one must exist).
     pub lexicon: Option<PathBuf>,
     pub voice: Voice,
-    pub title: Option<String>,
-    pub artist: Option<String>,
 }
 
 /// The finished product: loudness of every file, and the episode.
@@ -187,6 +187,10 @@ pub struct Settings {
     pub layout: Layout,
     pub master: Master,
     pub publish: Publish,
+    /// The episode's metadata from narrate.toml, the environment and flags; the script's
+    /// front matter fills what they leave unset ([`front_matter`]).
+    #[serde(flatten)]
+    pub credits: Credits,
 }
 
 /// The layers of one invocation, lowest first.
@@ -240,6 +244,7 @@ impl Sources {
             layout: resolve::layout(&merged)?,
             master: resolve::master(&merged)?,
             publish: resolve::publish(&merged)?,
+            credits: credits::resolve(&merged)?,
             script: script_from(&merged, self.script)?,
         })
     }
@@ -250,8 +255,6 @@ fn script_from(layer: &Layer, script: Source) -> Result<ScriptSettings, Error> {
     Ok(ScriptSettings {
         lexicon: resolve::lexicon(layer, &script)?,
         voice: resolve::voice(layer)?,
-        title: resolve::text(layer, "title")?,
-        artist: resolve::text(layer, "artist")?,
         script,
     })
 }

@@ -84,11 +84,6 @@ pub(super) fn lexicon(layer: &Layer, script: &Source) -> Result<Option<PathBuf>,
     }
 }
 
-/// Text a key may leave unset.
-pub(super) fn text(layer: &Layer, name: &str) -> Result<Option<String>, Error> {
-    layer.get(name).map(Given::text).transpose()
-}
-
 /// Silence around sentences and paragraphs.
 pub(super) fn layout(layer: &Layer) -> Result<Layout, Error> {
     let ms = |name: &str| -> Result<Duration, Error> {

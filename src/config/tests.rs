@@ -286,7 +286,16 @@ fn earlier_key_spellings_are_read_and_unknown_keys_name_their_line() {
 
 #[test]
 fn the_dump_reads_back_as_the_same_settings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cover = dir.path().join("cover.png");
+    std::fs::write(&cover, crate::output::image::tests::png_of(64, 64)).expect("write");
     let given = flags(&[
+        ("album", "The Show"),
+        ("date", "2024-03-05"),
+        ("genre", "Podcast"),
+        ("description", "What it is \"about\"."),
+        ("cover", cover.to_str().expect("UTF-8")),
+        ("track", "3"),
         ("voice", "en-gb"),
         ("rate", "200"),
         ("noise-scale", "0.667"),
@@ -306,7 +315,7 @@ fn the_dump_reads_back_as_the_same_settings() {
     let again = resolve(toml_file(&text), Layer::default(), Layer::default()).expect(&text);
     assert_eq!(dump(&again), text);
     assert_eq!(again.script.voice, first.script.voice);
-    assert_eq!(again.script.title, first.script.title);
+    assert_eq!(again.credits, first.credits);
     assert_eq!(
         (again.layout, again.master, &again.publish),
         (first.layout, first.master, &first.publish)
@@ -360,4 +369,97 @@ fn the_readme_lists_every_key_in_the_tables_order() {
     let keys: Vec<&str> = KEYS.iter().map(|k| k.name).collect();
     assert_eq!(listed, keys);
     assert!(toml_file(block).check().is_ok());
+}
+
+#[test]
+fn bad_metadata_is_named_where_it_was_given() {
+    let e = resolve(
+        Layer::default(),
+        Layer::default(),
+        flags(&[("date", "2024-13-01")]),
+    )
+    .expect_err("no month 13");
+    assert_eq!(
+        e.to_string(),
+        "--date: date \"2024-13-01\" is not a date: YYYY-MM-DD (2024-03-05) or a year (2024)"
+    );
+    assert!(e.is_usage());
+    let e = resolve(
+        toml_file("\ntrack = 0\n"),
+        Layer::default(),
+        Layer::default(),
+    )
+    .expect_err("episode 0");
+    assert_eq!(
+        e.to_string(),
+        "dir/narrate.toml: line 2: track must be an episode number, 1-9999, not 0"
+    );
+    assert!(!e.is_usage());
+    let e = resolve(
+        toml_file("genre = \" \"\n"),
+        Layer::default(),
+        Layer::default(),
+    )
+    .expect_err("blank");
+    assert_eq!(e.to_string(), "dir/narrate.toml: line 1: genre is empty");
+}
+
+#[test]
+fn a_cover_must_be_a_square_jpeg_or_png_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = |name: &str, bytes: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        path.to_str().expect("UTF-8").to_owned()
+    };
+    let png = file(
+        "square.png",
+        &crate::output::image::tests::png_of(1400, 1400),
+    );
+    let wide = file("wide.jpg", &crate::output::image::tests::jpeg_of(1600, 900));
+    let gif = file("cover.gif", b"GIF89a\x10\0\x10\0");
+    let missing = dir
+        .path()
+        .join("none.png")
+        .to_str()
+        .expect("UTF-8")
+        .to_owned();
+    let with = |path: &str| {
+        resolve(
+            Layer::default(),
+            Layer::default(),
+            flags(&[("cover", path)]),
+        )
+    };
+    let cover = with(&png)
+        .expect("a square PNG")
+        .credits
+        .cover
+        .expect("a cover");
+    assert_eq!((cover.size, cover.bytes.len()), (1400, 33));
+    for (path, why) in [
+        (&wide, "is 1600x900 pixels: a cover must be square"),
+        (&gif, "is not a JPEG or PNG image (it is a GIF)"),
+        (&missing, ": no such file"),
+    ] {
+        let e = with(path).expect_err(path);
+        assert!(e.is_usage(), "{e}");
+        let message = e.to_string();
+        assert!(
+            message.starts_with(&format!("--cover: cover {path}")),
+            "{message}"
+        );
+        assert!(message.ends_with(why), "{message}");
+    }
+    // In narrate.toml, relative to its folder.
+    let e = resolve(
+        toml_file("cover = \"art.png\"\n"),
+        Layer::default(),
+        Layer::default(),
+    )
+    .expect_err("no dir/art.png");
+    assert_eq!(
+        e.to_string(),
+        "dir/narrate.toml: line 1: cover dir/art.png: no such file"
+    );
 }

@@ -33,6 +33,7 @@ fn halves() -> Program {
     Program {
         title: "Halves".to_owned(),
         artist: String::new(),
+        about: super::About::default(),
         chapters,
     }
 }

@@ -136,6 +136,8 @@ pub struct Metadata {
     /// that a clean build and an incremental one write the same bytes.
     pub modified: Option<SystemTime>,
     pub cover: Option<Cover>,
+    /// The episode's number in its show.
+    pub episode: Option<u32>,
     /// Where the output folder is published (`https://example.com/ep1/`); links are
     /// relative to the file that holds them without it.
     pub base_url: Option<String>,

@@ -28,6 +28,15 @@ impl Listing for CueSheet {
         let mut out = String::from(
             "REM COMMENT \"START and DURATION are exact seconds; INDEX counts 1/75 s\"\n",
         );
+        // The disc's genre and date, as rippers write them (`REM GENRE "Spoken Word"`,
+        // `REM DATE 2024`); a date here may also be a day (`2024-03-05`).
+        let about = &program.about;
+        if let Some(genre) = about.genre.as_deref().map(fmt::one_line) {
+            out.push_str(&format!("REM GENRE {}\n", quoted(&genre)));
+        }
+        if let Some(date) = &about.date {
+            out.push_str(&format!("REM DATE {}\n", fmt::one_line(date)));
+        }
         // The artist, when there is one, for the disc and every track; without one no
         // PERFORMER line at all (it is optional), rather than crediting narrate.
         let performer = |indent: &str| {
@@ -117,6 +126,29 @@ mod tests {
             assert_eq!(track.3, start);
             assert_eq!(track.4, end - start);
         }
+    }
+
+    #[test]
+    fn genre_and_date_are_the_discs_rem_lines() {
+        let mut program = fixture::program();
+        program.about.genre = Some("Spoken \"Word\"".to_owned());
+        program.about.date = Some("2024-03-05".to_owned());
+        let sheet = CueSheet.render(&program);
+        let head: Vec<&str> = sheet.lines().take(5).collect();
+        assert_eq!(
+            head[1..4],
+            [
+                "REM GENRE \"Spoken 'Word'\"",
+                "REM DATE 2024-03-05",
+                "PERFORMER \"Ann 'Nan' O'Neil; #1 = best\""
+            ],
+            "{sheet}"
+        );
+        let bare = CueSheet.render(&fixture::program());
+        assert!(
+            !bare.contains("REM GENRE") && !bare.contains("REM DATE"),
+            "{bare}"
+        );
     }
 
     #[test]

@@ -28,9 +28,21 @@ impl Listing for FfMetadata {
         if !title.is_empty() {
             out.push_str(&format!("title={}\n", escape(&title)));
         }
-        let artist = fmt::one_line(&program.artist);
-        if !artist.is_empty() {
-            out.push_str(&format!("artist={}\n", escape(&artist)));
+        let about = &program.about;
+        let track = about.track.map(|t| t.to_string());
+        let fields = [
+            ("artist", Some(&program.artist)),
+            ("album", about.album.as_ref()),
+            ("date", about.date.as_ref()),
+            ("genre", about.genre.as_ref()),
+            ("comment", about.description.as_ref()),
+            ("track", track.as_ref()),
+        ];
+        for (key, value) in fields {
+            let value = value.map(|v| fmt::one_line(v)).unwrap_or_default();
+            if !value.is_empty() {
+                out.push_str(&format!("{key}={}\n", escape(&value)));
+            }
         }
         for (chapter, (start, end)) in program.chapters.iter().zip(fmt::spans(&program.chapters)) {
             out.push_str(&format!(
@@ -144,6 +156,35 @@ mod tests {
         assert_eq!(
             globals(&FfMetadata.render(&program)),
             [("title".to_owned(), program.title.clone())]
+        );
+    }
+
+    #[test]
+    fn every_field_of_the_episode_is_a_global_tag() {
+        let mut program = fixture::program();
+        program.about = crate::output::About {
+            album: Some("The Show; #2".to_owned()),
+            date: Some("2024-03-05".to_owned()),
+            genre: Some("Podcast".to_owned()),
+            description: Some("Two lines\nof = description".to_owned()),
+            track: Some(7),
+        };
+        let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        assert_eq!(
+            globals(&FfMetadata.render(&program)),
+            pairs(&[
+                ("title", &program.title),
+                ("artist", &program.artist),
+                ("album", "The Show; #2"),
+                ("date", "2024-03-05"),
+                ("genre", "Podcast"),
+                ("comment", "Two lines of = description"),
+                ("track", "7"),
+            ])
         );
     }
 

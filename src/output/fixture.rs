@@ -31,6 +31,7 @@ pub fn program() -> Program {
     Program {
         title: "Essays, \"Collected\" & More".to_owned(),
         artist: "Ann \"Nan\" O'Neil; #1 = best".to_owned(),
+        about: super::About::default(),
         chapters: vec![
             Chapter {
                 loudness: Some(Level {

@@ -24,6 +24,11 @@ struct Document<'a> {
     author: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     title: Option<&'a str>,
+    /// The show (the spec's optional `podcastName`).
+    #[serde(rename = "podcastName", skip_serializing_if = "Option::is_none")]
+    podcast_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
     chapters: Vec<Entry>,
 }
 
@@ -51,6 +56,8 @@ impl Listing for JsonChapters {
             version: VERSION,
             author: Some(artist.as_str()).filter(|a| !a.is_empty()),
             title: Some(title.as_str()).filter(|t| !t.is_empty()),
+            podcast_name: given(&program.about.album),
+            description: given(&program.about.description),
             chapters: program
                 .chapters
                 .iter()
@@ -64,6 +71,14 @@ impl Listing for JsonChapters {
         };
         fmt::pretty_json(&document)
     }
+}
+
+/// `value` on one line, unless it is unset or blank.
+fn given(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(fmt::one_line)
+        .filter(|v| !v.is_empty())
 }
 
 #[cfg(test)]
@@ -112,6 +127,20 @@ mod tests {
         let value: Value =
             serde_json::from_str(&JsonChapters.render(&program)).expect("valid JSON");
         assert!(value.get("author").is_none());
+    }
+
+    #[test]
+    fn the_show_is_the_podcast_name_beside_the_description() {
+        let mut program = fixture::program();
+        let value: Value =
+            serde_json::from_str(&JsonChapters.render(&program)).expect("valid JSON");
+        assert!(value.get("podcastName").is_none() && value.get("description").is_none());
+        program.about.album = Some("The Show".to_owned());
+        program.about.description = Some("What it\nis about".to_owned());
+        let value: Value =
+            serde_json::from_str(&JsonChapters.render(&program)).expect("valid JSON");
+        assert_eq!(value["podcastName"], "The Show");
+        assert_eq!(value["description"], "What it is about");
     }
 
     #[test]

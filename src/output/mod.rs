@@ -19,6 +19,7 @@ mod ffmetadata;
 #[cfg(test)]
 mod fixture;
 pub mod fmt;
+pub mod image;
 mod json;
 mod m3u8;
 mod markup;
@@ -50,7 +51,23 @@ pub struct Program {
     pub title: String,
     /// Who is credited (config `artist`, else front matter `author`); empty when unknown.
     pub artist: String,
+    /// The rest of what is known of the episode.
+    pub about: About,
     pub chapters: Vec<Chapter>,
+}
+
+/// The episode's metadata besides its title and artist; each listing writes the fields it
+/// has a place for, and leaves out what is unset.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct About {
+    /// The show the episode belongs to.
+    pub album: Option<String>,
+    /// ISO 8601: `2024` or `2024-03-05`.
+    pub date: Option<String>,
+    pub genre: Option<String>,
+    pub description: Option<String>,
+    /// The episode's number in its show.
+    pub track: Option<u32>,
 }
 
 /// One paragraph file.
@@ -152,6 +169,7 @@ mod tests {
         let program = Program {
             title: String::new(),
             artist: String::new(),
+            about: About::default(),
             chapters: Vec::new(),
         };
         for listing in all() {

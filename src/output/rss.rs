@@ -3,7 +3,8 @@
 //! file as a one-episode feed.
 //!
 //! The item has the title, an enclosure (`episode.mp3`, its length in bytes, `audio/mpeg`),
-//! `itunes:duration` (whole seconds of the program), `podcast:chapters` (chapters.json) and
+//! `itunes:duration` (whole seconds of the program), `itunes:episode` (the track number,
+//! when there is one), `podcast:chapters` (chapters.json) and
 //! `podcast:transcript` (VTT, JSON, SRT). Links are made from the base URL, relative when
 //! there is none. The guid is [`Metadata::identifier`]: an edited episode stays the same
 //! episode to podcast apps. `pubDate` is the work's date, else the script's time, never
@@ -122,6 +123,12 @@ fn item(book: &Book, meta: &Metadata, episode: Enclosure, link: &str) -> Vec<Str
             (book.end + 500) / 1000
         ),
         "<itunes:episodeType>full</itunes:episodeType>".to_owned(),
+    ]);
+    item.extend(
+        meta.episode
+            .map(|n| format!("<itunes:episode>{n}</itunes:episode>")),
+    );
+    item.extend([
         "<itunes:explicit>false</itunes:explicit>".to_owned(),
         format!(
             "<podcast:chapters url=\"{}\" type=\"application/json+chapters\"/>",

@@ -20,7 +20,7 @@ use super::store::{self, Store};
 use crate::audio::episode as stream;
 use crate::audio::loudness::{Db, Loudness, Lufs};
 use crate::audio::mp3;
-use crate::config::{Master, Settings};
+use crate::config::{Credits, Master, Settings};
 use crate::error::{Error, Result};
 
 pub const WAV: &str = "episode.wav";
@@ -41,21 +41,22 @@ pub fn files(settings: &Settings) -> Vec<&'static str> {
 const FORMAT: u32 = 1;
 
 /// The hash of everything that goes into the episode files: each paragraph's hash and
-/// title, in order, the program's title and artist, and the master settings.
-pub fn hash(paragraphs: &[(&str, &str)], title: &str, master: &Master, artist: &str) -> String {
+/// title, in order, the program's metadata (the cover by its bytes, so a cover changed in
+/// place rewrites the tag), and the master settings.
+pub fn hash(paragraphs: &[(&str, &str)], credits: &Credits, master: &Master) -> String {
     #[derive(Serialize)]
     struct Input<'a> {
         format: u32,
         paragraphs: Vec<(&'a str, &'a str)>,
-        title: &'a str,
-        artist: &'a str,
+        credits: &'a Credits,
+        cover: Option<String>,
         master: &'a Master,
     }
     let input = Input {
         format: FORMAT,
         paragraphs: paragraphs.to_vec(),
-        title,
-        artist,
+        credits,
+        cover: (credits.cover.as_ref()).map(|c| blake3::hash(&c.bytes).to_hex().to_string()),
         master,
     };
     let bytes = serde_json::to_vec(&input).expect("strings and numbers serialize");
@@ -75,16 +76,27 @@ pub fn reusable(out: &Path, previous: &Loaded, hash: &str) -> Option<EpisodeEntr
     (entry.hash == hash && whole).then(|| entry.clone())
 }
 
-/// The chapter marks of `chapters`: (paragraph index, title, start ms, end ms).
+/// The tags of the episode: `credits`, and the chapter marks of `chapters` (paragraph
+/// index, title, start ms, end ms).
 fn tags<'a>(
-    title: &str,
-    artist: &str,
+    credits: &Credits,
     chapters: impl Iterator<Item = (usize, &'a str, u32, u32)>,
 ) -> mp3::Tags {
     mp3::Tags {
-        title: title.to_owned(),
-        artist: artist.to_owned(),
-        album: None,
+        title: credits.title.clone().unwrap_or_default(),
+        artist: credits.artist.clone().unwrap_or_default(),
+        album: credits.album.clone(),
+        date: credits.date.map(|d| mp3::TagDate {
+            year: d.year(),
+            month_day: d.month_day(),
+        }),
+        genre: credits.genre.clone(),
+        comment: credits.description.clone(),
+        track: credits.track,
+        cover: credits.cover.as_ref().map(|c| mp3::Picture {
+            mime: c.kind.mime(),
+            data: c.bytes.clone(),
+        }),
         chapters: chapters
             .map(|(index, title, start_ms, end_ms)| mp3::ChapterMark {
                 id: format!("ch{index}"),
@@ -143,13 +155,12 @@ impl WavWriter {
 
 /// The chapter marks of `manifest`'s program, with the times every listing writes, so the
 /// CHAP frames agree with them to the millisecond.
-fn final_tags(manifest: &Manifest, artist: &str) -> mp3::Tags {
-    let program = manifest.program(artist);
+fn final_tags(manifest: &Manifest, credits: &Credits) -> mp3::Tags {
+    let program = manifest.program(credits);
     let spans = crate::output::fmt::spans(&program.chapters);
     let ms = |t: u64| u32::try_from(t).unwrap_or(u32::MAX);
     tags(
-        &manifest.title,
-        artist,
+        credits,
         program
             .chapters
             .iter()
@@ -164,12 +175,12 @@ fn final_tags(manifest: &Manifest, artist: &str) -> mp3::Tags {
 pub fn finish(
     store: &Store,
     manifest: &Manifest,
-    artist: &str,
+    credits: &Credits,
     hash: String,
     segments: &Segments,
     wav: Option<WavWriter>,
 ) -> Result<(EpisodeEntry, Assembled)> {
-    let tags = final_tags(manifest, artist);
+    let tags = final_tags(manifest, credits);
     let staged = store.stage(MP3)?;
     let paragraphs: Vec<(PathBuf, String, u64)> = manifest
         .paragraphs

@@ -7,7 +7,7 @@ use super::manifest::Manifest;
 use super::publish;
 use super::stamp::FileStamp;
 use super::store::Store;
-use crate::config::Settings;
+use crate::config::{Credits, Settings};
 use crate::error::{Error, Result};
 use crate::output;
 
@@ -27,9 +27,9 @@ pub fn names(settings: &Settings, episode: bool) -> Vec<&'static str> {
 pub fn write(
     store: &Store,
     manifest: &Manifest,
-    artist: &str,
+    credits: &Credits,
 ) -> Result<BTreeMap<String, FileStamp>> {
-    let program = manifest.program(artist);
+    let program = manifest.program(credits);
     let texts: Vec<(&str, String)> = output::all()
         .iter()
         .map(|listing| (listing.file_name(), listing.render(&program)))

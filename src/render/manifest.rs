@@ -19,6 +19,7 @@ use super::cache::Key;
 use super::stamp::FileStamp;
 use crate::audio::duration;
 use crate::audio::loudness::Loudness;
+use crate::config::Credits;
 use crate::output::{Chapter, Cue, Program};
 
 /// Bumped on any incompatible change of the manifest.
@@ -234,9 +235,9 @@ impl Manifest {
         paragraphs.chain(stale).chain(listings).chain(episode)
     }
 
-    /// The listings' model: chapters placed one after another, credited to `artist` (may be
-    /// empty).
-    pub fn program(&self, artist: &str) -> Program {
+    /// The listings' model: chapters placed one after another, with `credits` (the title
+    /// is the manifest's).
+    pub fn program(&self, credits: &Credits) -> Program {
         let mut start = 0u64;
         let rate = self.sample_rate;
         let chapters = self
@@ -272,7 +273,14 @@ impl Manifest {
             .collect();
         Program {
             title: self.title.clone(),
-            artist: artist.to_owned(),
+            artist: credits.artist.clone().unwrap_or_default(),
+            about: crate::output::About {
+                album: credits.album.clone(),
+                date: credits.date.map(|d| d.to_string()),
+                genre: credits.genre.clone(),
+                description: credits.description.clone(),
+                track: credits.track,
+            },
             chapters,
         }
     }

@@ -25,7 +25,7 @@ pub mod stamp;
 pub mod store;
 
 pub use events::{Events, Silent, Summary};
-pub use session::{program_title, Prepared, Session};
+pub use session::{credits, Prepared, Session};
 
 #[cfg(test)]
 mod tests;

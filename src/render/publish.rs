@@ -14,7 +14,7 @@ use super::episode;
 use super::manifest::Manifest;
 use super::stamp::{hash_file, FileStamp};
 use super::store::Store;
-use crate::config::{Settings, Source};
+use crate::config::{Credits, Settings, Source};
 use crate::error::{Error, Result};
 use crate::output::book::language_of_voice;
 use crate::output::readalong::Audio;
@@ -40,9 +40,9 @@ pub fn written(settings: &Settings, episode: bool) -> impl Iterator<Item = &'sta
         .filter_map(|(name, on)| on.then_some(name))
 }
 
-/// What the formats know of the work: the manifest's title, `artist`, the voice's language,
-/// `SOURCE_DATE_EPOCH` or else the script's modification time, and the base URL.
-fn metadata(settings: &Settings, manifest: &Manifest, artist: &str) -> Metadata {
+/// What the formats know of the work: the manifest's title, `credits`, the voice's
+/// language, `SOURCE_DATE_EPOCH` or else the script's modification time, and the base URL.
+fn metadata(settings: &Settings, manifest: &Manifest, credits: &Credits) -> Metadata {
     let modified = settings
         .publish
         .source_date
@@ -52,11 +52,15 @@ fn metadata(settings: &Settings, manifest: &Manifest, artist: &str) -> Metadata 
         });
     Metadata {
         title: manifest.title.clone(),
-        author: artist.to_owned(),
+        author: credits.artist.clone().unwrap_or_default(),
         language: language_of_voice(&settings.script.voice.voice.0),
+        album: credits.album.clone(),
+        description: credits.description.clone(),
+        date: credits.date.map(|d| d.start()),
         modified,
+        cover: credits.cover.as_ref().map(|c| c.image()),
+        episode: credits.track,
         base_url: settings.publish.base_url.clone(),
-        ..Metadata::default()
     }
 }
 
@@ -67,12 +71,12 @@ pub fn write(
     store: &Store,
     manifest: &Manifest,
     settings: &Settings,
-    artist: &str,
+    credits: &Credits,
     episode: bool,
     owned: &HashSet<String>,
 ) -> Result<Vec<(String, FileStamp)>> {
-    let book = Book::new(&manifest.program(artist));
-    let meta = metadata(settings, manifest, artist);
+    let book = Book::new(&manifest.program(credits));
+    let meta = metadata(settings, manifest, credits);
     let mp3_path = store.out().join(episode::MP3);
     let [page, ebook, feed] = planned(settings, episode);
     // The EPUB holds the MP3; the feed needs only its size.

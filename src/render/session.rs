@@ -27,7 +27,7 @@ use super::speak::{Script, Speaker, Spoken};
 use super::stamp::FileStamp;
 use super::store::{self, Store};
 use super::{listings, publish};
-use crate::config::{Settings, Source};
+use crate::config::{self, Credits, Settings, Source};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::output;
@@ -49,12 +49,6 @@ pub struct Prepared {
     pub previous: Loaded,
     /// The files of the output folder that are narrate's.
     pub owned: HashSet<String>,
-}
-
-/// The program's name and author, as every file that names them writes them.
-struct Credits {
-    title: String,
-    artist: String,
 }
 
 /// The episode a run writes, keeps or leaves alone.
@@ -186,14 +180,9 @@ impl<'a> Session<'a> {
         events: &mut dyn Events,
         interrupted: &AtomicBool,
     ) -> Result<Summary> {
+        let credits = credits(self.settings, doc)?;
         let prepared = self.plan(doc, lexicon);
         let warnings = self.refusals(store, &prepared)?;
-        let credits = Credits {
-            title: program_title(self.settings, doc),
-            artist: (self.settings.script.artist.clone())
-                .or_else(|| doc.author.clone())
-                .unwrap_or_default(),
-        };
         let mut work = self.episode_work(store, &prepared, &credits)?;
         let (settings, rate) = (self.settings, self.stamp.sample_rate);
         let (spoken, finished) = self.speak(store, &prepared, &mut work, events, interrupted)?;
@@ -260,7 +249,7 @@ impl<'a> Session<'a> {
                 .iter()
                 .map(|s| (s.keyed.hash.as_str(), s.keyed.paragraph.title.as_str()))
                 .collect();
-            episode::hash(&paragraphs, &credits.title, master, &credits.artist)
+            episode::hash(&paragraphs, credits, master)
         });
         let reuse = hash
             .as_ref()
@@ -394,7 +383,7 @@ fn complete(
     let mut manifest = Manifest {
         format: manifest::FORMAT,
         generator: format!("narrate {}", env!("CARGO_PKG_VERSION")),
-        title: credits.title.clone(),
+        title: credits.title.clone().unwrap_or_default(),
         sample_rate: rate,
         paragraphs: entries,
         stale,
@@ -416,12 +405,12 @@ fn complete(
         summary.episode = Some(entry.clone());
         manifest.episode = Some(entry);
     }
-    manifest.listings = listings::write(store, &manifest, &credits.artist)?;
+    manifest.listings = listings::write(store, &manifest, credits)?;
     let published = publish::write(
         store,
         &manifest,
         settings,
-        &credits.artist,
+        credits,
         summary.episode.is_some(),
         &prepared.owned,
     )?;
@@ -459,23 +448,25 @@ fn finish_episode(
     };
     summary.episode_written = true;
     let (entry, mut assembled) =
-        episode::finish(store, manifest, &credits.artist, hash, &segments, work.wav)?;
+        episode::finish(store, manifest, credits, hash, &segments, work.wav)?;
     summary.warnings.append(&mut assembled.warnings);
     summary.segments_encoded = work.encoded + assembled.encoded;
     summary.segments_reused = manifest.paragraphs.len() - summary.segments_encoded;
     Ok(entry)
 }
 
-/// The program title: settings, front matter, else the script's file stem.
-pub fn program_title(settings: &Settings, doc: &Document) -> String {
-    settings
-        .script
-        .title
-        .clone()
-        .or_else(|| doc.title.clone())
-        .or_else(|| match &settings.script.script {
+/// The episode's metadata: the settings' (flags, environment, narrate.toml), else the
+/// front matter's, else for the title the script's file stem (`narration` on standard
+/// input). A bad value in front matter is an error naming its line.
+pub fn credits(settings: &Settings, doc: &Document) -> Result<Credits> {
+    let front = config::front_matter(doc, &settings.script.script)?;
+    let mut credits = settings.credits.clone().or(front);
+    if credits.title.is_none() {
+        let stem = match &settings.script.script {
             Source::File(p) => p.file_stem().map(|s| s.to_string_lossy().into_owned()),
             Source::Stdin => None,
-        })
-        .unwrap_or_else(|| "narration".to_owned())
+        };
+        credits.title = Some(stem.unwrap_or_else(|| "narration".to_owned()));
+    }
+    Ok(credits)
 }

@@ -25,10 +25,28 @@ pub struct Document {
     pub paragraphs: Vec<Paragraph>,
     /// Paragraphs dropped because they hold no letter or digit (web-page residue and such).
     pub skipped: Vec<Skipped>,
-    /// `title` from Markdown front matter, if any.
-    pub title: Option<String>,
-    /// `author` (or `artist`) from Markdown front matter, if any.
-    pub author: Option<String>,
+    /// The `key: value` lines of Markdown front matter, in order (config reads the ones
+    /// it knows: title, author, date, cover...).
+    pub front_matter: Vec<FrontField>,
+}
+
+/// One `key: value` line of front matter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrontField {
+    /// The key, in lower case.
+    pub key: String,
+    /// The value, without its YAML quotes.
+    pub value: String,
+    /// 1-based line of the script.
+    pub line: usize,
+}
+
+impl Document {
+    /// The value of front matter's `key` (the last one given).
+    pub fn front(&self, key: &str) -> Option<&str> {
+        let field = self.front_matter.iter().rev().find(|f| f.key == key)?;
+        Some(field.value.as_str())
+    }
 }
 
 /// One paragraph of the script, markup removed, hard-wrapped lines joined.

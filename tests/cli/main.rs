@@ -10,6 +10,7 @@ mod common;
 mod incremental;
 mod lexicon;
 mod live;
+mod metadata;
 mod piper;
 mod podcast;
 mod publish;

@@ -1,6 +1,8 @@
-//! The episode's ID3v2.3 tag: title, artist, album, and one CHAP frame per chapter (with a
-//! TIT2 title) under a single top-level, ordered CTOC frame, which some players need before
-//! they show any chapters. v2.3 rather than v2.4 because more podcast apps read it.
+//! The episode's ID3v2.3 tag: title (TIT2), artist (TPE1), album (TALB), date (TYER and
+//! TDAT, v2.3's spelling of v2.4's TDRC), genre (TCON), description (COMM), track (TRCK),
+//! cover (APIC, the front cover), and one CHAP frame per chapter (with a TIT2 title) under
+//! a single top-level, ordered CTOC frame, which some players need before they show any
+//! chapters. v2.3 rather than v2.4 because more podcast apps read it.
 //!
 //! A tag can be written with room to spare (ID3 padding), so that a changed title or artist
 //! is written over the old tag in place, without copying the audio behind it.
@@ -8,7 +10,7 @@
 use std::collections::HashSet;
 use std::io::{Read, Seek, SeekFrom, Write};
 
-use id3::frame::{Chapter, TableOfContents};
+use id3::frame::{Chapter, Comment, Picture as Apic, PictureType, TableOfContents};
 use id3::{Frame, Tag, TagLike, Version};
 
 use super::Error;
@@ -23,15 +25,42 @@ pub struct ChapterMark {
     pub end_ms: u32,
 }
 
-/// What the ID3v2 tag says. Empty `title` or `artist` strings are left out.
+/// What the ID3v2 tag says. Empty `title` or `artist` strings, and unset or empty
+/// optional fields, are left out.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Tags {
     pub title: String,
     pub artist: String,
     pub album: Option<String>,
+    pub date: Option<TagDate>,
+    pub genre: Option<String>,
+    /// The episode's description (a COMM frame).
+    pub comment: Option<String>,
+    /// The episode's number (TRCK).
+    pub track: Option<u32>,
+    pub cover: Option<Picture>,
     /// In playing order.
     pub chapters: Vec<ChapterMark>,
 }
+
+/// A year, or a day of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TagDate {
+    pub year: i32,
+    /// Month (1-12) and day (1-31).
+    pub month_day: Option<(u8, u8)>,
+}
+
+/// The front cover.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Picture {
+    /// `image/jpeg` or `image/png`.
+    pub mime: &'static str,
+    pub data: std::sync::Arc<Vec<u8>>,
+}
+
+/// The language of the COMM frame: ISO 639-2, as most readers look for English.
+const COMMENT_LANGUAGE: &str = "eng";
 
 /// Element id of the table of contents.
 pub const TOC_ID: &str = "toc";
@@ -127,6 +156,33 @@ fn encode(tags: &Tags, padding: usize) -> Result<Vec<u8>, Error> {
     }
     if let Some(album) = tags.album.as_deref().filter(|a| !a.is_empty()) {
         tag.set_album(album);
+    }
+    if let Some(date) = tags.date {
+        tag.set_text("TYER", format!("{:04}", date.year));
+        if let Some((month, day)) = date.month_day {
+            tag.set_text("TDAT", format!("{day:02}{month:02}"));
+        }
+    }
+    if let Some(genre) = tags.genre.as_deref().filter(|g| !g.is_empty()) {
+        tag.set_genre(genre);
+    }
+    if let Some(comment) = tags.comment.as_deref().filter(|c| !c.is_empty()) {
+        tag.add_frame(Comment {
+            lang: COMMENT_LANGUAGE.to_owned(),
+            description: String::new(),
+            text: comment.to_owned(),
+        });
+    }
+    if let Some(track) = tags.track {
+        tag.set_track(track);
+    }
+    if let Some(cover) = &tags.cover {
+        tag.add_frame(Apic {
+            mime_type: cover.mime.to_owned(),
+            picture_type: PictureType::CoverFront,
+            description: String::new(),
+            data: cover.data.to_vec(),
+        });
     }
     check_chapters(&tags.chapters)?;
     for chapter in &tags.chapters {

@@ -209,6 +209,7 @@ impl Program {
                     end_ms: ms(starts[i + 1]),
                 })
                 .collect(),
+            ..Tags::default()
         }
     }
 

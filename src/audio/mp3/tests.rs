@@ -36,6 +36,91 @@ fn tags() -> Tags {
             chapter("p2", "Déjà vu — the middle", 3_250, 7_125),
             chapter("p3", "Closing", 7_125, 10_000),
         ],
+        ..Tags::default()
+    }
+}
+
+/// [`tags`] with every episode field set; `cover` is the picture's bytes.
+fn full_tags(cover: &[u8]) -> Tags {
+    Tags {
+        date: Some(TagDate {
+            year: 2024,
+            month_day: Some((3, 5)),
+        }),
+        genre: Some("Podcast".to_owned()),
+        comment: Some("What the episode is about.".to_owned()),
+        track: Some(7),
+        cover: Some(Picture {
+            mime: "image/png",
+            data: std::sync::Arc::new(cover.to_vec()),
+        }),
+        ..tags()
+    }
+}
+
+#[test]
+fn every_episode_field_is_its_id3_frame() {
+    let cover = crate::output::image::tests::png_of(600, 600);
+    let mp3 = encode(&signal(22_050, 2.0), 22_050, 64, &full_tags(&cover)).expect("encode");
+    let tag = Tag::read_from2(Cursor::new(&mp3)).expect("an ID3 tag");
+    let text = |id: &str| {
+        tag.get(id)
+            .and_then(|f| f.content().text())
+            .map(str::to_owned)
+    };
+    assert_eq!(text("TIT2").as_deref(), Some("An Essay"));
+    assert_eq!(text("TPE1").as_deref(), Some("A. Writer"));
+    assert_eq!(text("TALB").as_deref(), Some("Narrations"));
+    // ID3v2.3 dates: the year in TYER, the day as DDMM in TDAT.
+    assert_eq!(text("TYER").as_deref(), Some("2024"));
+    assert_eq!(text("TDAT").as_deref(), Some("0503"));
+    assert_eq!(text("TCON").as_deref(), Some("Podcast"));
+    assert_eq!(text("TRCK").as_deref(), Some("7"));
+    let comments: Vec<_> = tag.comments().collect();
+    assert_eq!(comments.len(), 1);
+    assert_eq!(
+        (comments[0].lang.as_str(), comments[0].text.as_str()),
+        ("eng", "What the episode is about.")
+    );
+    let pictures: Vec<_> = tag.pictures().collect();
+    assert_eq!(pictures.len(), 1);
+    assert_eq!(
+        pictures[0].picture_type,
+        id3::frame::PictureType::CoverFront
+    );
+    assert_eq!(pictures[0].mime_type, "image/png");
+    assert_eq!(pictures[0].data, cover);
+
+    let Some(probe) = ffprobe(&mp3) else { return };
+    let format = &probe["format"]["tags"];
+    assert_eq!(format["date"], "2024-03-05", "{probe}");
+    assert_eq!(format["genre"], "Podcast");
+    assert_eq!(format["comment"], "What the episode is about.");
+    assert_eq!(format["track"], "7");
+}
+
+#[test]
+fn a_year_alone_has_no_tdat_and_unset_fields_no_frame() {
+    let mut year_only = full_tags(b"");
+    year_only.date = Some(TagDate {
+        year: 1999,
+        month_day: None,
+    });
+    year_only.cover = None;
+    year_only.genre = Some(String::new());
+    let mp3 = encode(&signal(22_050, 1.0), 22_050, 64, &year_only).expect("encode");
+    let tag = Tag::read_from2(Cursor::new(&mp3)).expect("an ID3 tag");
+    assert_eq!(
+        tag.get("TYER").and_then(|f| f.content().text()),
+        Some("1999")
+    );
+    for absent in ["TDAT", "TCON", "APIC", "TDRC"] {
+        assert!(tag.get(absent).is_none(), "{absent}");
+    }
+    let bare = encode(&signal(22_050, 1.0), 22_050, 64, &tags()).expect("encode");
+    let tag = Tag::read_from2(Cursor::new(&bare)).expect("an ID3 tag");
+    for absent in ["TYER", "TCON", "COMM", "TRCK", "APIC"] {
+        assert!(tag.get(absent).is_none(), "{absent}");
     }
 }
 

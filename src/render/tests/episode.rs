@@ -82,7 +82,7 @@ fn a_damaged_mp3_segment_is_encoded_again_with_a_warning() {
     std::fs::write(&victim, bytes).expect("damage");
     // A change of title rewrites the episode, not the paragraphs.
     let mut settings = settings(dir.path());
-    settings.script.title = Some("Another title".into());
+    settings.credits.title = Some("Another title".into());
     let summary =
         run_with(&settings, SCRIPT, &mut Fake::default(), &Lexicon::default()).expect("render");
     assert_eq!((summary.segments_encoded, summary.segments_reused), (1, 2));
@@ -161,7 +161,7 @@ fn a_new_title_rewrites_only_the_tag_and_a_new_bit_rate_every_segment() {
     let mp3 = || std::fs::read(out.join(crate::render::episode::MP3)).expect("episode.mp3");
     let before = mp3();
     let mut settings = settings(out);
-    settings.script.title = Some("Another title".into());
+    settings.credits.title = Some("Another title".into());
     let again = |s: &crate::config::Settings| {
         run_with(s, SCRIPT, &mut Fake::default(), &Lexicon::default()).expect("render")
     };
@@ -194,4 +194,56 @@ fn a_new_title_rewrites_only_the_tag_and_a_new_bit_rate_every_segment() {
         resampled.written, 3,
         "the padding depends on the episode rate"
     );
+}
+
+/// A square PNG cover of `size` pixels (its header: all the checks and tags need).
+fn cover(size: u32) -> crate::config::Cover {
+    crate::config::Cover {
+        path: "cover.png".into(),
+        kind: crate::output::book::ImageKind::Png,
+        size,
+        bytes: std::sync::Arc::new(crate::output::image::tests::png_of(size, size)),
+    }
+}
+
+#[test]
+fn new_metadata_or_a_new_cover_rewrites_only_the_tag() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path();
+    run(out, SCRIPT, &mut Fake::default());
+    let mp3 = || std::fs::read(out.join(crate::render::episode::MP3)).expect("episode.mp3");
+    let audio = |bytes: &[u8]| bytes[bytes.len() - 2_000..].to_vec();
+    let mut settings = settings(out);
+    let mut previous = mp3();
+    let changes: [&dyn Fn(&mut crate::config::Credits); 7] = [
+        &|c| c.album = Some("The Show".into()),
+        &|c| c.date = crate::config::Date::parse("2024-03-05"),
+        &|c| c.genre = Some("Podcast".into()),
+        &|c| c.description = Some("About it.".into()),
+        &|c| c.track = Some(3),
+        &|c| c.cover = Some(cover(600)),
+        // The same path, other bytes: the cover is known by its bytes.
+        &|c| c.cover = Some(cover(700)),
+    ];
+    for (i, change) in changes.iter().enumerate() {
+        change(&mut settings.credits);
+        let summary =
+            run_with(&settings, SCRIPT, &mut Fake::default(), &Lexicon::default()).expect("run");
+        assert!(summary.episode_written, "change {i}");
+        assert_eq!(
+            (
+                summary.segments_encoded,
+                summary.segments_reused,
+                summary.written
+            ),
+            (0, 3, 0),
+            "change {i}: no segment encoded, no paragraph written"
+        );
+        let now = mp3();
+        assert_ne!(now, previous, "change {i}");
+        assert_eq!(audio(&now), audio(&previous), "change {i}");
+        previous = now;
+    }
+    let same = run_with(&settings, SCRIPT, &mut Fake::default(), &Lexicon::default()).expect("run");
+    assert!(!same.episode_written, "nothing changed, nothing rewritten");
 }

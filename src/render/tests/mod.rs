@@ -32,13 +32,12 @@ fn settings(out: &Path) -> Settings {
                 pitch: Pitch(50),
                 noise: Default::default(),
             },
-            title: None,
-            artist: None,
         },
         output: out.to_path_buf(),
         layout: Layout::default(),
         master: Master::default(),
         publish: Publish::default(),
+        credits: Default::default(),
     }
 }
 

@@ -11,7 +11,7 @@
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::{add, collapse};
-use crate::text::{Document, Paragraph};
+use crate::text::{Document, FrontField, Paragraph};
 
 /// Parses Markdown (BOM already stripped).
 pub(super) fn parse(source: &str) -> Document {
@@ -42,8 +42,8 @@ struct Builder {
     /// A struck passage was just left out: punctuation right after it closes up to the
     /// text before it ("ready ~~now~~." reads "ready.", not "ready .").
     struck: bool,
-    /// Front matter being read.
-    front_matter: Option<String>,
+    /// Front matter being read, and the line where its text starts.
+    front_matter: Option<(String, usize)>,
     /// Cells of the table row being read.
     row: Option<Vec<String>>,
     /// The heading the current paragraphs sit under.
@@ -77,7 +77,11 @@ impl Builder {
             Event::Start(tag) => self.start(tag, offset),
             Event::End(tag) => self.end(tag),
             Event::Text(text) => {
-                if let Some(front_matter) = &mut self.front_matter {
+                let line = self.line(offset);
+                if let Some((front_matter, first)) = &mut self.front_matter {
+                    if front_matter.is_empty() {
+                        *first = line;
+                    }
                     front_matter.push_str(&text);
                 } else {
                     self.push(&text, offset);
@@ -100,7 +104,7 @@ impl Builder {
             }
             Tag::MetadataBlock(_) => {
                 self.silent += 1;
-                self.front_matter = Some(String::new());
+                self.front_matter = Some((String::new(), 1));
             }
             Tag::TableHead | Tag::TableRow => {
                 self.flush();
@@ -134,8 +138,8 @@ impl Builder {
             }
             TagEnd::MetadataBlock(_) => {
                 self.silent = self.silent.saturating_sub(1);
-                if let Some(yaml) = self.front_matter.take() {
-                    self.read_front_matter(&yaml);
+                if let Some((yaml, line)) = self.front_matter.take() {
+                    self.read_front_matter(&yaml, line);
                 }
             }
             TagEnd::TableCell => {
@@ -225,9 +229,10 @@ impl Builder {
         }
     }
 
-    /// Reads `title:` and `author:` (or `artist:`) from simple `key: value` lines.
-    fn read_front_matter(&mut self, yaml: &str) {
-        for line in yaml.lines() {
+    /// Reads the simple `key: value` lines of front matter whose text starts at `first`
+    /// (nested YAML is skipped); config takes the keys it knows.
+    fn read_front_matter(&mut self, yaml: &str, first: usize) {
+        for (i, line) in yaml.lines().enumerate() {
             if line.starts_with(char::is_whitespace) {
                 continue;
             }
@@ -238,12 +243,11 @@ impl Builder {
             if value.is_empty() {
                 continue;
             }
-            match key.trim().to_lowercase().as_str() {
-                "title" => self.doc.title = Some(value.to_owned()),
-                "author" => self.doc.author = Some(value.to_owned()),
-                "artist" if self.doc.author.is_none() => self.doc.author = Some(value.to_owned()),
-                _ => {}
-            }
+            self.doc.front_matter.push(FrontField {
+                key: key.trim().to_lowercase(),
+                value: value.to_owned(),
+                line: first + i,
+            });
         }
     }
 

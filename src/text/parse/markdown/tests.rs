@@ -71,8 +71,13 @@ fn front_matter_gives_title_and_author_and_is_not_spoken() {
     let doc = md(
         "---\ntitle: \"A Modest Proposal\"\nauthor: 'J. Swift'\ntags:\n  - satire\n---\n\nBody.\n",
     );
-    assert_eq!(doc.title.as_deref(), Some("A Modest Proposal"));
-    assert_eq!(doc.author.as_deref(), Some("J. Swift"));
+    assert_eq!(doc.front("title"), Some("A Modest Proposal"));
+    assert_eq!(doc.front("author"), Some("J. Swift"));
+    // Each value with its line in the script, for errors that name it.
+    let lines: Vec<(&str, usize)> = (doc.front_matter.iter())
+        .map(|f| (f.key.as_str(), f.line))
+        .collect();
+    assert_eq!(lines, [("title", 2), ("author", 3)]);
     assert_eq!(doc.paragraphs, [paragraph(None, None, "Body.", 8)]);
 }
 
@@ -143,7 +148,8 @@ fn footnote_marks_are_silent_and_heading_attributes_dropped() {
 #[test]
 fn crlf_and_bom_keep_lines_right() {
     let doc = md("\u{feff}---\r\ntitle: T\r\n---\r\n\r\n# H\r\n\r\nBody\r\ntext.\r\n");
-    assert_eq!(doc.title.as_deref(), Some("T"));
+    assert_eq!(doc.front("title"), Some("T"));
+    assert_eq!(doc.front_matter[0].line, 2);
     assert_eq!(
         doc.paragraphs,
         [paragraph(Some("H"), Some("H"), "Body text.", 7)]
