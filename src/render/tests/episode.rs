@@ -121,7 +121,7 @@ fn a_segment_damaged_inside_is_found_while_copying_and_the_episode_comes_out_as_
     bytes[at..at + 4].fill(0);
     std::fs::write(victim, &bytes).expect("damage");
     let mut settings = settings(dir.path());
-    settings.script.title = Some("Another title".into());
+    settings.credits.title = Some("Another title".into());
     let summary =
         run_with(&settings, SCRIPT, &mut Fake::default(), &Lexicon::default()).expect("render");
     assert_eq!((summary.segments_encoded, summary.segments_reused), (1, 2));
@@ -139,7 +139,7 @@ fn a_segment_damaged_inside_is_found_while_copying_and_the_episode_comes_out_as_
     };
     let clean = tempfile::tempdir().expect("tempdir");
     let mut fresh = self::settings(clean.path());
-    fresh.script.title = Some("Another title".into());
+    fresh.credits.title = Some("Another title".into());
     run_with(&fresh, SCRIPT, &mut Fake::default(), &Lexicon::default()).expect("render");
     assert!(
         episode(dir.path()) == episode(clean.path()),
