@@ -3,10 +3,10 @@
 //! they agree with the transcripts to the millisecond; and [`Metadata`], what is known of
 //! the work beyond its text.
 //!
-//! [`Book::new`] is the one place that reads a [`Program`]: today a section is a chapter (a
-//! paragraph file); when chapters span several files, only it changes. A Markdown heading is
-//! spoken as the first sentence of its paragraph; that sentence becomes the section's
-//! [`Section::heading`], so it is shown (and highlighted) as the heading, not in the text.
+//! [`Book::new`] is the one place that reads a [`Program`]: a section is a chapter, with its
+//! paragraph files. A Markdown heading is spoken as the first sentence of its section's
+//! first paragraph; that sentence becomes the section's [`Section::heading`], so it is shown
+//! (and highlighted) as the heading, not in the text.
 
 use std::time::SystemTime;
 
@@ -58,13 +58,15 @@ impl Book {
     /// The book of `program`. Sentences with no text are left out (as the transcripts do).
     pub fn new(program: &Program) -> Book {
         let mut id = 0;
-        let sections = program
-            .chapters
+        let tracks: Vec<Paragraph> = program
+            .tracks
             .iter()
-            .zip(fmt::spans(&program.chapters))
-            .enumerate()
-            .map(|(i, (chapter, (start, end)))| {
-                let mut sentences: Vec<Sentence> = chapter
+            .zip(fmt::spans(&program.tracks))
+            .map(|(track, (start, end))| Paragraph {
+                file: track.file.clone(),
+                start,
+                end,
+                sentences: track
                     .cues
                     .iter()
                     .map(|cue| (fmt::one_line(&cue.text), cue))
@@ -78,32 +80,37 @@ impl Book {
                             end: fmt::millis(cue.end),
                         }
                     })
-                    .collect();
+                    .collect(),
+            })
+            .collect();
+        let sections = program
+            .chapters
+            .iter()
+            .zip(fmt::spans(&program.chapters))
+            .map(|(chapter, (start, end))| {
+                let mut paragraphs = tracks[chapter.tracks.clone()].to_vec();
                 let title = fmt::one_line(&chapter.title);
-                let heading = (sentences.len() > 1 && sentences[0].text == title)
-                    .then(|| sentences.remove(0));
+                let heading = paragraphs.first_mut().and_then(|first| {
+                    let sentences = &mut first.sentences;
+                    (sentences.len() > 1 && sentences[0].text == title).then(|| sentences.remove(0))
+                });
                 Section {
-                    number: i + 1,
+                    number: chapter.number,
                     title: if title.is_empty() {
-                        format!("Chapter {}", i + 1)
+                        format!("Chapter {}", chapter.number)
                     } else {
                         title
                     },
                     heading,
                     start,
                     end,
-                    paragraphs: vec![Paragraph {
-                        file: chapter.file.clone(),
-                        start,
-                        end,
-                        sentences,
-                    }],
+                    paragraphs,
                 }
             })
             .collect();
         Book {
             sections,
-            end: fmt::end(&program.chapters),
+            end: fmt::end(&program.tracks),
         }
     }
 
@@ -257,14 +264,14 @@ mod tests {
     fn a_spoken_heading_becomes_the_sections_heading() {
         let mut program = fixture::program();
         program.chapters[1].title = "Then silence.".to_owned();
-        program.chapters[1].cues[0].text = "Then silence.".to_owned();
+        program.tracks[1].cues[0].text = "Then silence.".to_owned();
         let book = Book::new(&program);
         let section = &book.sections[1];
         assert_eq!(section.heading.as_ref().map(|h| h.id), Some(3));
         assert_eq!(section.paragraphs[0].sentences.len(), 1);
         assert_eq!(book.sentences().count(), 6);
         // A paragraph that is only its title keeps it as text.
-        program.chapters[1].cues.truncate(1);
+        program.tracks[1].cues.truncate(1);
         assert!(Book::new(&program).sections[1].heading.is_none());
     }
 

@@ -155,7 +155,7 @@ mod tests {
 
     fn nasty() -> Program {
         let mut program = fixture::program();
-        program.chapters[0].cues[1].text =
+        program.tracks[0].cues[1].text =
             "</script><script>alert(1)</script> {{script}} ]]> <!-- & \"q\" 'r'".to_owned();
         program.chapters[1].title = "<img src=x onerror=alert(1)>".to_owned();
         program
@@ -218,17 +218,17 @@ mod tests {
         let program = fixture::program();
         let book = Book::new(&program);
         let episode = render(&book, &meta(), Audio::Episode("episode.mp3"));
-        let end = fmt::end(&program.chapters);
+        let end = fmt::end(&program.tracks);
         assert!(episode.contains(&format!(
             "<li data-src=\"episode.mp3\" data-start=\"0\" data-end=\"{end}\"></li>"
         )));
         assert_eq!(episode.matches("<li data-src=").count(), 1);
         let files = render(&book, &meta(), Audio::Paragraphs);
         assert_eq!(files.matches("<li data-src=").count(), 3);
-        for (chapter, (start, end)) in program.chapters.iter().zip(fmt::spans(&program.chapters)) {
+        for (track, (start, end)) in program.tracks.iter().zip(fmt::spans(&program.tracks)) {
             let track = format!(
                 "<li data-src=\"{}\" data-start=\"{start}\" data-end=\"{end}\"></li>",
-                chapter.file
+                track.file
             );
             assert!(files.contains(&track), "{track}");
         }

@@ -75,7 +75,7 @@ pub fn reusable(out: &Path, previous: &Loaded, hash: &str) -> Option<EpisodeEntr
     (entry.hash == hash && whole).then(|| entry.clone())
 }
 
-/// The chapter marks of `chapters`: (paragraph index, title, start ms, end ms).
+/// The chapter marks of `chapters`: (chapter number, title, start ms, end ms).
 fn tags<'a>(
     title: &str,
     artist: &str,
@@ -154,7 +154,7 @@ fn final_tags(manifest: &Manifest, artist: &str) -> mp3::Tags {
             .chapters
             .iter()
             .zip(spans)
-            .map(|(c, (start, end))| (c.index, c.title.as_str(), ms(start), ms(end))),
+            .map(|(c, (start, end))| (c.number, c.title.as_str(), ms(start), ms(end))),
     )
 }
 

@@ -32,16 +32,45 @@ pub struct Document {
 }
 
 /// One paragraph of the script, markup removed, hard-wrapped lines joined.
+///
+/// Paragraphs are the files; chapters group them. A paragraph that [`opens`] a chapter
+/// starts one, titled by its [`heading`] (or by its first words without one); the
+/// paragraphs after it, up to the next that opens one, are in the same chapter.
+///
+/// [`opens`]: Paragraph::opens
+/// [`heading`]: Paragraph::heading
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Paragraph {
-    /// The Markdown heading this paragraph sits under, if any: its chapter title.
+    /// The title of the chapter this paragraph is in: the Markdown section heading it sits
+    /// under (the document title for text before the first section), if any.
     pub heading: Option<String>,
-    /// A heading to speak before the text: set on the first paragraph under a heading.
-    pub lead: Option<String>,
+    /// Whether a chapter starts here: every paragraph of a script without sections, the
+    /// first of each section in one with them.
+    pub opens: bool,
+    /// Headings to speak before the text, in order (the document title before the first
+    /// paragraph, a section's heading before its first paragraph, subheadings).
+    pub lead: Vec<String>,
     /// The text as written, on one line.
     pub text: String,
+    /// A list's items, each spoken as its own sentence(s) (`text` is them joined); empty
+    /// for prose, whose sentences are found in `text`.
+    pub items: Vec<String>,
     /// 1-based line of the script where the paragraph starts.
     pub line: usize,
+}
+
+impl Paragraph {
+    /// A paragraph of prose that opens its own chapter, as a plain-text script's do.
+    pub fn prose(text: String, line: usize) -> Paragraph {
+        Paragraph {
+            heading: None,
+            opens: true,
+            lead: Vec::new(),
+            text,
+            items: Vec::new(),
+            line,
+        }
+    }
 }
 
 /// A paragraph that was not narrated.
