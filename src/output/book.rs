@@ -276,6 +276,33 @@ mod tests {
     }
 
     #[test]
+    fn a_section_holds_the_files_of_its_chapter() {
+        let program = fixture::sections();
+        let book = Book::new(&program);
+        let files: Vec<Vec<&str>> = (book.sections.iter())
+            .map(|s| s.paragraphs.iter().map(|p| p.file.as_str()).collect())
+            .collect();
+        assert_eq!(
+            files,
+            [
+                vec!["01-it-is-abundantly-clear.wav"],
+                vec![
+                    "02-salt-pepper-now.wav",
+                    "03-cafe-creme-naive-true-1-back.wav"
+                ],
+            ]
+        );
+        let second = &book.sections[1];
+        assert_eq!(second.title, "Second");
+        assert_eq!(
+            (second.start, second.end),
+            (second.paragraphs[0].start, book.end)
+        );
+        assert_eq!(second.paragraphs[0].end, second.paragraphs[1].start);
+        assert_eq!(book.sentences().count(), program.cues().count());
+    }
+
+    #[test]
     fn empty_titles_are_named_by_number() {
         let mut program = fixture::program();
         program.chapters[0].title = " \n".to_owned();

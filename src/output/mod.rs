@@ -241,6 +241,37 @@ mod tests {
     }
 
     #[test]
+    fn chapters_span_the_tracks_from_each_opening_one_to_the_next() {
+        let program = fixture::sections();
+        let spans: Vec<(usize, &str, std::ops::Range<usize>)> = (program.chapters.iter())
+            .map(|c| (c.number, c.title.as_str(), c.tracks.clone()))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                (1, "It is \"abundantly\" clear, she said", 0..1),
+                (2, "Second", 1..3),
+            ]
+        );
+        let second = &program.chapters[1];
+        assert_eq!(second.start, program.tracks[1].start);
+        assert_eq!(second.end(), program.tracks[2].end());
+        assert_eq!(second.end(), program.end());
+        // Without sections, one chapter per track, titled as the track.
+        let each = Chapter::each(&program.tracks);
+        assert_eq!(each.len(), 3);
+        assert!(each
+            .iter()
+            .zip(&program.tracks)
+            .all(|(c, t)| c.title == t.title && c.start == t.start && c.end() == t.end()));
+        // The first track opens a chapter even when it is not marked so.
+        let unmarked = Chapter::from_tracks(&program.tracks, [None, None, None]);
+        assert_eq!(unmarked.len(), 1);
+        assert_eq!(unmarked[0].title, program.tracks[0].title);
+        assert_eq!(unmarked[0].tracks, 0..3);
+    }
+
+    #[test]
     fn every_listing_ends_lines_with_lf_only() {
         let program = fixture::program();
         for listing in all() {

@@ -146,3 +146,93 @@ fn places(doc: &Document) -> Vec<Place> {
     }
     places
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::parse::parse;
+    use crate::text::Format;
+
+    fn prepared(source: &str, format: Format) -> Vec<Paragraph> {
+        prepare(&parse(source, format), &Lexicon::default())
+    }
+
+    /// (title, chapter opened, file) of each paragraph.
+    fn titles(paragraphs: &[Paragraph]) -> Vec<(&str, Option<&str>, &str)> {
+        (paragraphs.iter())
+            .map(|p| (p.title.as_str(), p.chapter.as_deref(), p.file.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_section_is_one_chapter_and_its_files_are_numbered_in_it() {
+        let paragraphs = prepared(
+            "# Talk\n\n## One\n\nA.\n\nB.\n\n- x\n- y\n\n## Two\n\nC.\n",
+            Format::Markdown,
+        );
+        assert_eq!(
+            titles(&paragraphs),
+            [
+                ("One (1/3)", Some("One"), "01-one.wav"),
+                ("One (2/3)", None, "02-one.wav"),
+                ("One (3/3)", None, "03-one.wav"),
+                ("Two", Some("Two"), "04-two.wav"),
+            ]
+        );
+        let first: Vec<&str> = (paragraphs[0].sentences.iter())
+            .map(|s| s.text.as_str())
+            .collect();
+        assert_eq!(first, ["Talk", "One", "A."]);
+    }
+
+    #[test]
+    fn without_sections_each_paragraph_is_a_chapter_titled_by_its_words() {
+        let paragraphs = prepared("First one here.\n\nSecond one.\n", Format::Plain);
+        assert_eq!(
+            titles(&paragraphs),
+            [
+                (
+                    "First one here.",
+                    Some("First one here."),
+                    "01-first-one-here.wav"
+                ),
+                ("Second one.", Some("Second one."), "02-second-one.wav"),
+            ]
+        );
+        let paragraphs = prepared("Intro words.\n\n## Part\n\nBody.\n", Format::Markdown);
+        assert_eq!(
+            titles(&paragraphs),
+            [
+                ("Intro words.", Some("Intro words."), "01-intro-words.wav"),
+                ("Part", Some("Part"), "02-part.wav"),
+            ]
+        );
+    }
+
+    #[test]
+    fn list_items_are_sentences_ending_as_sentences_when_spoken() {
+        let paragraphs = prepared(
+            "- milk\n- \"eggs\"\n- bread!\n- two things. Really\n- (flour)\n",
+            Format::Markdown,
+        );
+        assert_eq!(paragraphs.len(), 1);
+        let sentences: Vec<(&str, &str)> = (paragraphs[0].sentences.iter())
+            .map(|s| (s.text.as_str(), s.speech.as_str()))
+            .collect();
+        assert_eq!(
+            sentences,
+            [
+                ("milk", "milk."),
+                ("\"eggs\"", "\"eggs\"."),
+                ("bread!", "bread!"),
+                ("two things.", "two things."),
+                ("Really", "Really."),
+                ("(flour)", "(flour)."),
+            ]
+        );
+        assert!(paragraphs[0]
+            .sentences
+            .iter()
+            .all(|s| s.pieces == [s.speech.clone()]));
+    }
+}
