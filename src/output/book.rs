@@ -6,7 +6,8 @@
 //! [`Book::new`] is the one place that reads a [`Program`]: a section is a chapter, with its
 //! paragraph files. A Markdown heading is spoken as the first sentence of its section's
 //! first paragraph; that sentence becomes the section's [`Section::heading`], so it is shown
-//! (and highlighted) as the heading, not in the text.
+//! (and highlighted) as the heading, not in the text. A Markdown `#` title is spoken before
+//! that, at the start of the first file: it becomes the [`Book::title`].
 
 use std::time::SystemTime;
 
@@ -15,6 +16,9 @@ use super::{fmt, Program};
 /// Sections, paragraphs and sentences with their times.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Book {
+    /// The sentence that speaks the program's title at the start (a Markdown `#` title),
+    /// if one does: shown as the title, not in the first section's text.
+    pub title: Option<Sentence>,
     pub sections: Vec<Section>,
     /// End of the program, ms.
     pub end: u64,
@@ -83,6 +87,8 @@ impl Book {
                     .collect(),
             })
             .collect();
+        let program_title = fmt::one_line(&program.title);
+        let mut book_title = None;
         let sections = program
             .chapters
             .iter()
@@ -90,6 +96,15 @@ impl Book {
             .map(|(chapter, (start, end))| {
                 let mut paragraphs = tracks[chapter.tracks.clone()].to_vec();
                 let title = fmt::one_line(&chapter.title);
+                if let (1, Some(first)) = (chapter.number, paragraphs.first_mut()) {
+                    let sentences = &mut first.sentences;
+                    if sentences.len() > 1
+                        && title != program_title
+                        && sentences[0].text == program_title
+                    {
+                        book_title = Some(sentences.remove(0));
+                    }
+                }
                 let heading = paragraphs.first_mut().and_then(|first| {
                     let sentences = &mut first.sentences;
                     (sentences.len() > 1 && sentences[0].text == title).then(|| sentences.remove(0))
@@ -109,6 +124,7 @@ impl Book {
             })
             .collect();
         Book {
+            title: book_title,
             sections,
             end: fmt::end(&program.tracks),
         }
@@ -116,11 +132,11 @@ impl Book {
 
     /// Every sentence in the order heard, headings included.
     pub fn sentences(&self) -> impl Iterator<Item = &Sentence> {
-        self.sections.iter().flat_map(|s| {
+        self.title.iter().chain(self.sections.iter().flat_map(|s| {
             s.heading
                 .iter()
                 .chain(s.paragraphs.iter().flat_map(|p| p.sentences.iter()))
-        })
+        }))
     }
 }
 
@@ -238,7 +254,7 @@ pub fn language_of_voice(voice: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixture;
+    use super::super::{fixture, Cue};
     use super::*;
 
     #[test]
@@ -300,6 +316,29 @@ mod tests {
         );
         assert_eq!(second.paragraphs[0].end, second.paragraphs[1].start);
         assert_eq!(book.sentences().count(), program.cues().count());
+    }
+
+    #[test]
+    fn a_spoken_document_title_is_the_books_title_not_the_first_sections_text() {
+        let mut program = fixture::sections();
+        program.title = "It is \"abundantly\" clear, she said.".to_owned();
+        program.chapters[0].title = "Nothing else --> matters.".to_owned();
+        let end = program.tracks[0].cues[1].end;
+        program.tracks[0].cues.push(Cue {
+            text: "More.".to_owned(),
+            start: end,
+            end,
+        });
+        let book = Book::new(&program);
+        assert_eq!(book.title.as_ref().map(|t| t.id), Some(1));
+        let first = &book.sections[0];
+        assert_eq!(first.heading.as_ref().map(|h| h.id), Some(2));
+        assert_eq!(first.paragraphs[0].sentences[0].text, "More.");
+        let ids: Vec<usize> = book.sentences().map(|s| s.id).collect();
+        assert_eq!(ids, (1..=program.cues().count()).collect::<Vec<_>>());
+        // Not when the first section is named after the title (text before any section).
+        program.chapters[0].title.clone_from(&program.title);
+        assert!(Book::new(&program).title.is_none());
     }
 
     #[test]

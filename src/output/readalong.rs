@@ -32,7 +32,12 @@ pub enum Audio<'a> {
 /// The page for `book`.
 pub fn render(book: &Book, meta: &Metadata, audio: Audio) -> String {
     let chapters: Vec<String> = book.sections.iter().map(chapter_entry).collect();
-    let text: Vec<String> = book.sections.iter().map(section).collect();
+    // The spoken document title opens the text, so that it is highlighted as it is heard.
+    let spoken_title =
+        (book.title.iter()).map(|t| format!("<p class=\"lead\">{}</p>", sentence(t)));
+    let text: Vec<String> = spoken_title
+        .chain(book.sections.iter().map(section))
+        .collect();
     let tracks: Vec<String> = match audio {
         Audio::Episode(file) => vec![track(file, 0, book.end)],
         Audio::Paragraphs => book

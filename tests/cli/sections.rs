@@ -1,6 +1,7 @@
 //! A Markdown script's chapters are its sections: one chapter per `##` section in every
 //! chapter listing and in the MP3 (read by ffprobe), the `#` title names the program and is
-//! spoken first, a list is one file; the per-file listings name each file's section, and
+//! spoken first, a list is one file; the read-along page lists the same chapters; the
+//! per-file listings name each file's section, and
 //! every time agrees to the millisecond, contiguous.
 
 use std::path::Path;
@@ -232,6 +233,17 @@ fn markdown_sections_are_the_chapters_of_every_listing_and_the_mp3() {
     if tool("ffprobe") {
         assert_eq!(ffprobe_chapters(&out.join("episode.mp3")), chapters);
     }
+
+    // The read-along page lists the same three chapters, at the same times.
+    let page = std::fs::read_to_string(out.join("read-along.html")).expect("read-along.html");
+    let listed: Vec<String> = (chapters.iter().enumerate())
+        .map(|(i, c)| format!("<li><a href=\"#c{}\" data-start=\"{}\">", i + 1, c.0))
+        .collect();
+    assert_eq!(page.matches("<li><a href=\"#c").count(), 3);
+    assert!(
+        listed.iter().all(|l| page.contains(l.as_str())),
+        "{listed:?}"
+    );
 
     // The `#` title is spoken first, in the first file, and is not a chapter of its own.
     let manifest = manifest(&out);
