@@ -286,3 +286,47 @@ fn markdown_sections_are_the_chapters_of_every_listing_and_the_mp3() {
     assert!(again.status.success(), "{}", stderr(&again));
     assert!(stderr(&again).contains("0 written"), "{}", stderr(&again));
 }
+
+#[test]
+fn editing_a_heading_speaks_only_it_and_renames_its_sections_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("talk.md");
+    std::fs::write(&script, TALK).expect("write");
+    let run = |dir: &Path| {
+        let out = narrate(dir)
+            .args(["talk.md", "-o", "output"])
+            .output()
+            .expect("run narrate");
+        assert!(out.status.success(), "{}", stderr(&out));
+        stderr(&out)
+    };
+    run(dir.path());
+    let edited = TALK.replace("## Why It Failed", "## Why the Plan Failed");
+    std::fs::write(&script, edited).expect("write");
+    let err = run(dir.path());
+    assert!(err.contains("speech: 1 synthesized"), "{err}");
+    assert!(
+        err.contains("files: 2 written, 5 unchanged, 2 removed"),
+        "{err}"
+    );
+    assert!(err.contains("MP3 segments: 1 encoded, 6 reused"), "{err}");
+    let out = dir.path().join("output");
+    let names: Vec<String> = (wavs(&out).iter())
+        .map(|f| {
+            f.file_name()
+                .expect("a name")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(
+        names[3..5],
+        ["04-why-the-plan-failed.wav", "05-why-the-plan-failed.wav"]
+    );
+    let (_, chapters) = json_chapters(&out);
+    let titles: Vec<&str> = chapters.iter().map(|c| c.2.as_str()).collect();
+    assert_eq!(titles, [SECTIONS[0], "Why the Plan Failed", SECTIONS[2]]);
+    if tool("ffprobe") {
+        assert_eq!(ffprobe_chapters(&out.join("episode.mp3")), chapters);
+    }
+}
