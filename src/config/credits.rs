@@ -287,7 +287,12 @@ pub fn front_matter(doc: &Document, script: &Source) -> Result<Credits, Error> {
         };
         layer.set(key, Value::Word(field.value.clone().into()), origin);
     }
-    resolve(&layer)
+    let mut credits = resolve(&layer)?;
+    // A Markdown script's `#` title names it when front matter does not.
+    if credits.title.is_none() {
+        credits.title.clone_from(&doc.title);
+    }
+    Ok(credits)
 }
 
 #[cfg(test)]

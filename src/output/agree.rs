@@ -5,19 +5,19 @@
 
 use std::time::Duration;
 
-use super::{fixture, fmt, Book, Chapter, Listing, Program};
+use super::{fixture, fmt, Book, Chapter, Listing, Program, Span, Track};
 use super::{ChapterTable, CueSheet, FfMetadata, JsonChapters, Playlist};
 
 /// Chapters of 1.0005 s each, then one of 2.0004999 s: every join on a half millisecond.
 fn halves() -> Program {
     let lengths = [1_000_500_000, 1_000_500_000, 1_000_500_000, 2_000_499_900];
     let mut start = Duration::ZERO;
-    let chapters = lengths
+    let tracks: Vec<Track> = lengths
         .iter()
         .enumerate()
         .map(|(i, &nanos)| {
             let duration = Duration::from_nanos(nanos);
-            let chapter = Chapter {
+            let track = Track {
                 index: i + 1,
                 file: format!("{:02}-x.wav", i + 1),
                 title: format!("Chapter {}", i + 1),
@@ -27,14 +27,15 @@ fn halves() -> Program {
                 loudness: None,
             };
             start += duration;
-            chapter
+            track
         })
         .collect();
     Program {
         title: "Halves".to_owned(),
         artist: String::new(),
         about: super::About::default(),
-        chapters,
+        chapters: Chapter::each(&tracks),
+        tracks,
     }
 }
 
@@ -136,37 +137,59 @@ fn book(program: &Program) -> Vec<(u64, u64)> {
 /// Reads one listing's chapter spans back from what it renders.
 type Reader = fn(&Program) -> Vec<(u64, u64)>;
 
-fn check(program: &Program) {
-    let spans = fmt::spans(&program.chapters);
+/// Checks that `spans` are contiguous and each boundary is rounded once from `items`.
+fn contiguous<S: Span>(items: &[S], spans: &[(u64, u64)]) {
     // Each boundary rounded once, as the MP3's CHAP frames round start and end.
-    for (chapter, span) in program.chapters.iter().zip(&spans) {
-        assert_eq!(
-            *span,
-            (fmt::millis(chapter.start), fmt::millis(chapter.end()))
-        );
+    for (item, span) in items.iter().zip(spans) {
+        assert_eq!(*span, (fmt::millis(item.start()), fmt::millis(item.end())));
     }
     for pair in spans.windows(2) {
         assert_eq!(pair[0].1, pair[1].0, "{spans:?}");
     }
-    let listings: [(&str, Reader); 6] = [
+}
+
+fn check(program: &Program) {
+    let chapters = fmt::spans(&program.chapters);
+    let tracks = fmt::spans(&program.tracks);
+    contiguous(&program.chapters, &chapters);
+    contiguous(&program.tracks, &tracks);
+    // A chapter starts where its first track starts and ends where its last one ends.
+    for (chapter, span) in program.chapters.iter().zip(&chapters) {
+        let first = tracks[chapter.tracks.start];
+        let last = tracks[chapter.tracks.end - 1];
+        assert_eq!(*span, (first.0, last.1), "chapter {}", chapter.number);
+    }
+    let per_chapter: [(&str, Reader); 3] = [
         ("chapters.json", json),
         ("chapters.ffmetadata", ffmetadata),
+        ("read-along sections", book),
+    ];
+    for (name, read) in per_chapter {
+        assert_eq!(read(program), chapters, "{name}");
+    }
+    let per_track: [(&str, Reader); 3] = [
         ("chapters.cue", cue),
         ("chapters.txt", txt),
         ("playlist.m3u8", playlist),
-        ("read-along sections", book),
     ];
-    for (name, read) in listings {
-        assert_eq!(read(program), spans, "{name}");
+    for (name, read) in per_track {
+        assert_eq!(read(program), tracks, "{name}");
     }
-    let total = program.chapters.last().map_or(0, |c| fmt::millis(c.end()));
+    let total = program.tracks.last().map_or(0, |c| fmt::millis(c.end()));
     assert_eq!(fmt::end(&program.chapters), total);
+    assert_eq!(fmt::end(&program.tracks), total);
 }
 
 #[test]
 fn every_listing_writes_contiguous_chapters_identical_to_the_millisecond() {
     check(&halves());
     check(&fixture::program());
+    check(&fixture::sections());
+    let mut grouped = halves();
+    let opens = [Some("A"), None, Some("B"), None];
+    grouped.chapters = Chapter::from_tracks(&grouped.tracks, opens);
+    assert_eq!(grouped.chapters.len(), 2);
+    check(&grouped);
 }
 
 #[test]

@@ -3,10 +3,11 @@
 //! they agree with the transcripts to the millisecond; and [`Metadata`], what is known of
 //! the work beyond its text.
 //!
-//! [`Book::new`] is the one place that reads a [`Program`]: today a section is a chapter (a
-//! paragraph file); when chapters span several files, only it changes. A Markdown heading is
-//! spoken as the first sentence of its paragraph; that sentence becomes the section's
-//! [`Section::heading`], so it is shown (and highlighted) as the heading, not in the text.
+//! [`Book::new`] is the one place that reads a [`Program`]: a section is a chapter, with its
+//! paragraph files. A Markdown heading is spoken as the first sentence of its section's
+//! first paragraph; that sentence becomes the section's [`Section::heading`], so it is shown
+//! (and highlighted) as the heading, not in the text. A Markdown `#` title is spoken before
+//! that, at the start of the first file: it becomes the [`Book::title`].
 
 use std::time::SystemTime;
 
@@ -15,6 +16,9 @@ use super::{fmt, Program};
 /// Sections, paragraphs and sentences with their times.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Book {
+    /// The sentence that speaks the program's title at the start (a Markdown `#` title),
+    /// if one does: shown as the title, not in the first section's text.
+    pub title: Option<Sentence>,
     pub sections: Vec<Section>,
     /// End of the program, ms.
     pub end: u64,
@@ -58,13 +62,15 @@ impl Book {
     /// The book of `program`. Sentences with no text are left out (as the transcripts do).
     pub fn new(program: &Program) -> Book {
         let mut id = 0;
-        let sections = program
-            .chapters
+        let tracks: Vec<Paragraph> = program
+            .tracks
             .iter()
-            .zip(fmt::spans(&program.chapters))
-            .enumerate()
-            .map(|(i, (chapter, (start, end)))| {
-                let mut sentences: Vec<Sentence> = chapter
+            .zip(fmt::spans(&program.tracks))
+            .map(|(track, (start, end))| Paragraph {
+                file: track.file.clone(),
+                start,
+                end,
+                sentences: track
                     .cues
                     .iter()
                     .map(|cue| (fmt::one_line(&cue.text), cue))
@@ -78,42 +84,59 @@ impl Book {
                             end: fmt::millis(cue.end),
                         }
                     })
-                    .collect();
+                    .collect(),
+            })
+            .collect();
+        let program_title = fmt::one_line(&program.title);
+        let mut book_title = None;
+        let sections = program
+            .chapters
+            .iter()
+            .zip(fmt::spans(&program.chapters))
+            .map(|(chapter, (start, end))| {
+                let mut paragraphs = tracks[chapter.tracks.clone()].to_vec();
                 let title = fmt::one_line(&chapter.title);
-                let heading = (sentences.len() > 1 && sentences[0].text == title)
-                    .then(|| sentences.remove(0));
+                if let (1, Some(first)) = (chapter.number, paragraphs.first_mut()) {
+                    let sentences = &mut first.sentences;
+                    if sentences.len() > 1
+                        && title != program_title
+                        && sentences[0].text == program_title
+                    {
+                        book_title = Some(sentences.remove(0));
+                    }
+                }
+                let heading = paragraphs.first_mut().and_then(|first| {
+                    let sentences = &mut first.sentences;
+                    (sentences.len() > 1 && sentences[0].text == title).then(|| sentences.remove(0))
+                });
                 Section {
-                    number: i + 1,
+                    number: chapter.number,
                     title: if title.is_empty() {
-                        format!("Chapter {}", i + 1)
+                        format!("Chapter {}", chapter.number)
                     } else {
                         title
                     },
                     heading,
                     start,
                     end,
-                    paragraphs: vec![Paragraph {
-                        file: chapter.file.clone(),
-                        start,
-                        end,
-                        sentences,
-                    }],
+                    paragraphs,
                 }
             })
             .collect();
         Book {
+            title: book_title,
             sections,
-            end: fmt::end(&program.chapters),
+            end: fmt::end(&program.tracks),
         }
     }
 
     /// Every sentence in the order heard, headings included.
     pub fn sentences(&self) -> impl Iterator<Item = &Sentence> {
-        self.sections.iter().flat_map(|s| {
+        self.title.iter().chain(self.sections.iter().flat_map(|s| {
             s.heading
                 .iter()
                 .chain(s.paragraphs.iter().flat_map(|p| p.sentences.iter()))
-        })
+        }))
     }
 }
 
@@ -233,7 +256,7 @@ pub fn language_of_voice(voice: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixture;
+    use super::super::{fixture, Cue};
     use super::*;
 
     #[test]
@@ -259,15 +282,65 @@ mod tests {
     fn a_spoken_heading_becomes_the_sections_heading() {
         let mut program = fixture::program();
         program.chapters[1].title = "Then silence.".to_owned();
-        program.chapters[1].cues[0].text = "Then silence.".to_owned();
+        program.tracks[1].cues[0].text = "Then silence.".to_owned();
         let book = Book::new(&program);
         let section = &book.sections[1];
         assert_eq!(section.heading.as_ref().map(|h| h.id), Some(3));
         assert_eq!(section.paragraphs[0].sentences.len(), 1);
         assert_eq!(book.sentences().count(), 6);
         // A paragraph that is only its title keeps it as text.
-        program.chapters[1].cues.truncate(1);
+        program.tracks[1].cues.truncate(1);
         assert!(Book::new(&program).sections[1].heading.is_none());
+    }
+
+    #[test]
+    fn a_section_holds_the_files_of_its_chapter() {
+        let program = fixture::sections();
+        let book = Book::new(&program);
+        let files: Vec<Vec<&str>> = (book.sections.iter())
+            .map(|s| s.paragraphs.iter().map(|p| p.file.as_str()).collect())
+            .collect();
+        assert_eq!(
+            files,
+            [
+                vec!["01-it-is-abundantly-clear.wav"],
+                vec![
+                    "02-salt-pepper-now.wav",
+                    "03-cafe-creme-naive-true-1-back.wav"
+                ],
+            ]
+        );
+        let second = &book.sections[1];
+        assert_eq!(second.title, "Second");
+        assert_eq!(
+            (second.start, second.end),
+            (second.paragraphs[0].start, book.end)
+        );
+        assert_eq!(second.paragraphs[0].end, second.paragraphs[1].start);
+        assert_eq!(book.sentences().count(), program.cues().count());
+    }
+
+    #[test]
+    fn a_spoken_document_title_is_the_books_title_not_the_first_sections_text() {
+        let mut program = fixture::sections();
+        program.title = "It is \"abundantly\" clear, she said.".to_owned();
+        program.chapters[0].title = "Nothing else --> matters.".to_owned();
+        let end = program.tracks[0].cues[1].end;
+        program.tracks[0].cues.push(Cue {
+            text: "More.".to_owned(),
+            start: end,
+            end,
+        });
+        let book = Book::new(&program);
+        assert_eq!(book.title.as_ref().map(|t| t.id), Some(1));
+        let first = &book.sections[0];
+        assert_eq!(first.heading.as_ref().map(|h| h.id), Some(2));
+        assert_eq!(first.paragraphs[0].sentences[0].text, "More.");
+        let ids: Vec<usize> = book.sentences().map(|s| s.id).collect();
+        assert_eq!(ids, (1..=program.cues().count()).collect::<Vec<_>>());
+        // Not when the first section is named after the title (text before any section).
+        program.chapters[0].title.clone_from(&program.title);
+        assert!(Book::new(&program).title.is_none());
     }
 
     #[test]

@@ -49,13 +49,13 @@ impl Listing for CueSheet {
         };
         out.push_str(&performer(""));
         out.push_str(&format!("TITLE {}\n", quoted(&program.title)));
-        for (chapter, (start, end)) in program.chapters.iter().zip(fmt::spans(&program.chapters)) {
+        for (track, (start, end)) in program.tracks.iter().zip(fmt::spans(&program.tracks)) {
             out.push_str(&format!(
                 "FILE {} WAVE\n  TRACK {:02} AUDIO\n    TITLE {}\n{}    \
                  REM START {}\n    REM DURATION {}\n    INDEX 01 00:00:00\n",
-                quoted(&chapter.file),
-                chapter.index,
-                quoted(&chapter.title),
+                quoted(&track.file),
+                track.index,
+                quoted(&track.title),
                 performer("    "),
                 fmt::seconds(start),
                 fmt::seconds(end - start),
@@ -117,14 +117,14 @@ mod tests {
         let program = fixture::program();
         let text = CueSheet.render(&program);
         let tracks = parse(&text);
-        assert_eq!(tracks.len(), program.chapters.len());
-        let spans = fmt::spans(&program.chapters);
-        for ((track, chapter), (start, end)) in tracks.iter().zip(&program.chapters).zip(spans) {
-            assert_eq!(track.0, chapter.file);
-            assert_eq!(track.1, chapter.index);
-            assert_eq!(track.2, fmt::one_line(&chapter.title).replace('"', "'"));
-            assert_eq!(track.3, start);
-            assert_eq!(track.4, end - start);
+        assert_eq!(tracks.len(), program.tracks.len());
+        let spans = fmt::spans(&program.tracks);
+        for ((parsed, track), (start, end)) in tracks.iter().zip(&program.tracks).zip(spans) {
+            assert_eq!(parsed.0, track.file);
+            assert_eq!(parsed.1, track.index);
+            assert_eq!(parsed.2, fmt::one_line(&track.title).replace('"', "'"));
+            assert_eq!(parsed.3, start);
+            assert_eq!(parsed.4, end - start);
         }
     }
 
@@ -160,7 +160,7 @@ mod tests {
             .filter_map(|l| l.trim().strip_prefix("PERFORMER "))
             .collect();
         // The disc's, then one per track.
-        assert_eq!(performers.len(), 1 + program.chapters.len(), "{text}");
+        assert_eq!(performers.len(), 1 + program.tracks.len(), "{text}");
         assert!(text.starts_with("REM COMMENT"));
         assert!(text
             .lines()
@@ -175,7 +175,7 @@ mod tests {
         let text = CueSheet.render(&anonymous);
         assert!(!text.contains("PERFORMER"), "{text}");
         assert!(!text.contains("narrate"), "{text}");
-        assert_eq!(parse(&text).len(), anonymous.chapters.len());
+        assert_eq!(parse(&text).len(), anonymous.tracks.len());
     }
 
     #[test]

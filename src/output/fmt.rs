@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 use time::format_description::well_known::{Rfc2822, Rfc3339};
 use time::OffsetDateTime;
 
-use super::Chapter;
+use super::Span;
 
 /// Milliseconds, rounded to nearest (halves up). Saturates past `u64::MAX` ms.
 pub fn millis(d: Duration) -> u64 {
@@ -20,29 +20,31 @@ pub fn millis(d: Duration) -> u64 {
     u64::try_from(ms).unwrap_or(u64::MAX)
 }
 
-/// Each chapter's start and end in whole milliseconds, in order.
+/// Each chapter's (or track's) start and end in whole milliseconds, in order.
 ///
 /// A boundary is rounded once ([`millis`] of the time in the program), and a chapter's end
 /// is the next chapter's start (the chapters of a [`super::Program`] follow one another
-/// without gaps), so the spans are contiguous to the millisecond; the last one ends at its
-/// own rounded end. The MP3's CHAP frames use the same times.
-pub fn spans(chapters: &[Chapter]) -> Vec<(u64, u64)> {
+/// without gaps, and so do its tracks), so the spans are contiguous to the millisecond; the
+/// last one ends at its own rounded end. A chapter boundary is a track boundary, rounded
+/// the same way, so chapters and tracks agree where they meet. The MP3's CHAP frames use
+/// the same times.
+pub fn spans<S: Span>(chapters: &[S]) -> Vec<(u64, u64)> {
     let mut spans: Vec<(u64, u64)> = Vec::with_capacity(chapters.len());
     for (i, chapter) in chapters.iter().enumerate() {
-        let start = millis(chapter.start);
+        let start = millis(chapter.start());
         let end = chapters
             .get(i + 1)
-            .map_or_else(|| millis(chapter.end()), |next| millis(next.start));
+            .map_or_else(|| millis(chapter.end()), |next| millis(next.start()));
         spans.push((start, end.max(start)));
     }
     spans
 }
 
 /// Where the last chapter ends, in whole milliseconds (as [`spans`] says; 0 without chapters).
-pub fn end(chapters: &[Chapter]) -> u64 {
+pub fn end<S: Span>(chapters: &[S]) -> u64 {
     chapters
         .last()
-        .map_or(0, |c| millis(c.end()).max(millis(c.start)))
+        .map_or(0, |c| millis(c.end()).max(millis(c.start())))
 }
 
 /// Seconds with three decimals: `12.345`.

@@ -27,12 +27,12 @@ impl Listing for Playlist {
         if !title.is_empty() {
             out.push_str(&format!("#PLAYLIST:{title}\n"));
         }
-        for (chapter, (start, end)) in program.chapters.iter().zip(fmt::spans(&program.chapters)) {
+        for (track, (start, end)) in program.tracks.iter().zip(fmt::spans(&program.tracks)) {
             out.push_str(&format!(
                 "#EXTINF:{},{}\n{}\n",
                 fmt::seconds(end - start),
-                fmt::one_line(&chapter.title),
-                fmt::one_line(&chapter.file),
+                fmt::one_line(&track.title),
+                fmt::one_line(&track.file),
             ));
         }
         out
@@ -73,14 +73,14 @@ mod tests {
         let text = Playlist.render(&program);
         assert!(text.starts_with("#EXTM3U\n#PLAYLIST:Essays, \"Collected\" & More\n"));
         let entries = parse(&text);
-        assert_eq!(entries.len(), program.chapters.len());
-        let spans = fmt::spans(&program.chapters);
-        for (((ms, title, file), chapter), (start, end)) in
-            entries.iter().zip(&program.chapters).zip(spans)
+        assert_eq!(entries.len(), program.tracks.len());
+        let spans = fmt::spans(&program.tracks);
+        for (((ms, title, file), track), (start, end)) in
+            entries.iter().zip(&program.tracks).zip(spans)
         {
             assert_eq!(*ms, end - start);
-            assert_eq!(*title, fmt::one_line(&chapter.title));
-            assert_eq!(*file, chapter.file);
+            assert_eq!(*title, fmt::one_line(&track.title));
+            assert_eq!(*file, track.file);
         }
     }
 

@@ -1,7 +1,11 @@
 //! Chapter listings, playlists and transcripts, all rendered from one [`Program`].
 //!
-//! A chapter is a paragraph file. Times are positions in the whole program, as if the
-//! paragraph files were played one after another. Each format is one [`Listing`]; they
+//! A [`Track`] is a paragraph file; a [`Chapter`] is what a listener navigates by: a section
+//! of the script (its heading and the files under it), or one file in a script without
+//! sections. Per-file listings (the playlist, the CUE sheet, the table) list the tracks,
+//! titled with their chapter; the chapter listings and the MP3's chapters list the
+//! chapters. Times are positions in the whole program, as if the paragraph files were
+//! played one after another. Each format is one [`Listing`]; they
 //! only format, they never touch the disk. One file per format, so each stays small and
 //! its quirks (escaping, rounding, limits) are documented where they are handled; all
 //! times go through [`fmt`] so every listing agrees to the millisecond.
@@ -53,7 +57,25 @@ pub struct Program {
     pub artist: String,
     /// The rest of what is known of the episode.
     pub about: About,
+    /// The paragraph files, in order.
+    pub tracks: Vec<Track>,
+    /// The chapters, in order; together they span the tracks, each from its first track's
+    /// start to its last one's end.
     pub chapters: Vec<Chapter>,
+}
+
+/// A chapter: consecutive tracks under one title.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Chapter {
+    /// 1-based position.
+    pub number: usize,
+    pub title: String,
+    /// The tracks it spans (indexes into [`Program::tracks`]); never empty.
+    pub tracks: std::ops::Range<usize>,
+    /// Start in the whole program: its first track's.
+    pub start: Duration,
+    /// Up to its last track's end.
+    pub duration: Duration,
 }
 
 /// The episode's metadata besides its title and artist; each listing writes the fields it
@@ -72,11 +94,13 @@ pub struct About {
 
 /// One paragraph file.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Chapter {
+pub struct Track {
     /// 1-based position.
     pub index: usize,
     /// File name relative to the output folder, e.g. `01-it-is-abundantly-clear.wav`.
     pub file: String,
+    /// Its title as a file: its chapter's, with its place in it when the chapter spans
+    /// several files (`How a Barrage Works (2/3)`).
     pub title: String,
     /// Start in the whole program.
     pub start: Duration,
@@ -97,9 +121,63 @@ pub struct Level {
     pub true_peak: f64,
 }
 
+/// A stretch of the program: a [`Track`] or a [`Chapter`].
+pub trait Span {
+    fn start(&self) -> Duration;
+    fn duration(&self) -> Duration;
+    fn end(&self) -> Duration {
+        self.start() + self.duration()
+    }
+}
+
+impl Span for Track {
+    fn start(&self) -> Duration {
+        self.start
+    }
+    fn duration(&self) -> Duration {
+        self.duration
+    }
+}
+
+impl Span for Chapter {
+    fn start(&self) -> Duration {
+        self.start
+    }
+    fn duration(&self) -> Duration {
+        self.duration
+    }
+}
+
 impl Chapter {
-    pub fn end(&self) -> Duration {
-        self.start + self.duration
+    /// The chapters of `tracks` where each track in `opens` starts one, titled `title` (the
+    /// first track always starts one).
+    pub fn from_tracks<'a>(
+        tracks: &[Track],
+        opens: impl IntoIterator<Item = Option<&'a str>>,
+    ) -> Vec<Chapter> {
+        let mut chapters: Vec<Chapter> = Vec::new();
+        for (i, (track, opens)) in tracks.iter().zip(opens).enumerate() {
+            match (chapters.last_mut(), opens) {
+                (Some(chapter), None) => {
+                    chapter.tracks.end = i + 1;
+                    chapter.duration = track.end() - chapter.start;
+                }
+                (_, title) => chapters.push(Chapter {
+                    number: chapters.len() + 1,
+                    title: title.unwrap_or(&track.title).to_owned(),
+                    tracks: i..i + 1,
+                    start: track.start,
+                    duration: track.duration,
+                }),
+            }
+        }
+        chapters
+    }
+
+    /// One chapter per track, titled as the track: a script without sections.
+    pub fn each(tracks: &[Track]) -> Vec<Chapter> {
+        let titles: Vec<&str> = tracks.iter().map(|t| t.title.as_str()).collect();
+        Chapter::from_tracks(tracks, titles.into_iter().map(Some))
     }
 }
 
@@ -141,12 +219,12 @@ pub fn all() -> Vec<Box<dyn Listing>> {
 impl Program {
     /// End of the last chapter (zero without chapters).
     pub fn end(&self) -> Duration {
-        self.chapters.last().map_or(Duration::ZERO, Chapter::end)
+        self.tracks.last().map_or(Duration::ZERO, Span::end)
     }
 
-    /// Every sentence cue, chapter after chapter.
+    /// Every sentence cue, track after track.
     pub fn cues(&self) -> impl Iterator<Item = &Cue> {
-        self.chapters.iter().flat_map(|c| c.cues.iter())
+        self.tracks.iter().flat_map(|c| c.cues.iter())
     }
 }
 
@@ -170,6 +248,7 @@ mod tests {
             title: String::new(),
             artist: String::new(),
             about: About::default(),
+            tracks: Vec::new(),
             chapters: Vec::new(),
         };
         for listing in all() {
@@ -177,6 +256,37 @@ mod tests {
             assert!(text.ends_with('\n'), "{}", listing.file_name());
             assert!(!listing.description().is_empty());
         }
+    }
+
+    #[test]
+    fn chapters_span_the_tracks_from_each_opening_one_to_the_next() {
+        let program = fixture::sections();
+        let spans: Vec<(usize, &str, std::ops::Range<usize>)> = (program.chapters.iter())
+            .map(|c| (c.number, c.title.as_str(), c.tracks.clone()))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                (1, "It is \"abundantly\" clear, she said", 0..1),
+                (2, "Second", 1..3),
+            ]
+        );
+        let second = &program.chapters[1];
+        assert_eq!(second.start, program.tracks[1].start);
+        assert_eq!(second.end(), program.tracks[2].end());
+        assert_eq!(second.end(), program.end());
+        // Without sections, one chapter per track, titled as the track.
+        let each = Chapter::each(&program.tracks);
+        assert_eq!(each.len(), 3);
+        assert!(each
+            .iter()
+            .zip(&program.tracks)
+            .all(|(c, t)| c.title == t.title && c.start == t.start && c.end() == t.end()));
+        // The first track opens a chapter even when it is not marked so.
+        let unmarked = Chapter::from_tracks(&program.tracks, [None, None, None]);
+        assert_eq!(unmarked.len(), 1);
+        assert_eq!(unmarked[0].title, program.tracks[0].title);
+        assert_eq!(unmarked[0].tracks, 0..3);
     }
 
     #[test]

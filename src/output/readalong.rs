@@ -32,7 +32,12 @@ pub enum Audio<'a> {
 /// The page for `book`.
 pub fn render(book: &Book, meta: &Metadata, audio: Audio) -> String {
     let chapters: Vec<String> = book.sections.iter().map(chapter_entry).collect();
-    let text: Vec<String> = book.sections.iter().map(section).collect();
+    // The spoken document title opens the text, so that it is highlighted as it is heard.
+    let spoken_title =
+        (book.title.iter()).map(|t| format!("<p class=\"lead\">{}</p>", sentence(t)));
+    let text: Vec<String> = spoken_title
+        .chain(book.sections.iter().map(section))
+        .collect();
     let tracks: Vec<String> = match audio {
         Audio::Episode(file) => vec![track(file, 0, book.end)],
         Audio::Paragraphs => book
@@ -155,7 +160,7 @@ mod tests {
 
     fn nasty() -> Program {
         let mut program = fixture::program();
-        program.chapters[0].cues[1].text =
+        program.tracks[0].cues[1].text =
             "</script><script>alert(1)</script> {{script}} ]]> <!-- & \"q\" 'r'".to_owned();
         program.chapters[1].title = "<img src=x onerror=alert(1)>".to_owned();
         program
@@ -218,17 +223,17 @@ mod tests {
         let program = fixture::program();
         let book = Book::new(&program);
         let episode = render(&book, &meta(), Audio::Episode("episode.mp3"));
-        let end = fmt::end(&program.chapters);
+        let end = fmt::end(&program.tracks);
         assert!(episode.contains(&format!(
             "<li data-src=\"episode.mp3\" data-start=\"0\" data-end=\"{end}\"></li>"
         )));
         assert_eq!(episode.matches("<li data-src=").count(), 1);
         let files = render(&book, &meta(), Audio::Paragraphs);
         assert_eq!(files.matches("<li data-src=").count(), 3);
-        for (chapter, (start, end)) in program.chapters.iter().zip(fmt::spans(&program.chapters)) {
+        for (track, (start, end)) in program.tracks.iter().zip(fmt::spans(&program.tracks)) {
             let track = format!(
                 "<li data-src=\"{}\" data-start=\"{start}\" data-end=\"{end}\"></li>",
-                chapter.file
+                track.file
             );
             assert!(files.contains(&track), "{track}");
         }

@@ -98,7 +98,7 @@ mod tests {
     #[test]
     fn empty_sentences_are_left_out() {
         let mut program = fixture::program();
-        program.chapters[0].cues[0].text = " \n ".to_owned();
+        program.tracks[0].cues[0].text = " \n ".to_owned();
         let value: Value =
             serde_json::from_str(&JsonTranscript.render(&program)).expect("valid JSON");
         let segments = value["segments"].as_array().expect("segments");

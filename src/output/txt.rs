@@ -6,7 +6,7 @@
 
 use super::{fmt, Listing, Program};
 
-/// The chapter table: number, start, duration, file, loudness, title, and a total.
+/// The chapter table, a row per paragraph file: number, start, duration, file, loudness, title, and a total.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ChapterTable;
 
@@ -23,20 +23,20 @@ impl Listing for ChapterTable {
 
     fn render(&self, program: &Program) -> String {
         let rows: Vec<[String; 6]> = program
-            .chapters
+            .tracks
             .iter()
-            .zip(fmt::spans(&program.chapters))
-            .map(|(chapter, (start, end))| {
+            .zip(fmt::spans(&program.tracks))
+            .map(|(track, (start, end))| {
                 [
-                    chapter.index.to_string(),
+                    track.index.to_string(),
                     fmt::hms(start),
                     fmt::short(end - start),
-                    fmt::one_line(&chapter.file),
-                    chapter.loudness.map_or_else(
+                    fmt::one_line(&track.file),
+                    track.loudness.map_or_else(
                         || "-".to_owned(),
                         |l| format!("{:.1} LUFS {:.1} dBTP", l.lufs, l.true_peak),
                     ),
-                    fmt::one_line(&chapter.title),
+                    fmt::one_line(&track.title),
                 ]
             })
             .collect();
@@ -57,8 +57,8 @@ impl Listing for ChapterTable {
         for row in &rows {
             out.push_str(&line(row, &widths));
         }
-        let total = fmt::end(&program.chapters);
-        let count = program.chapters.len();
+        let total = fmt::end(&program.tracks);
+        let count = program.tracks.len();
         let files = if count == 1 { "file" } else { "files" };
         out.push_str(&format!("\ntotal {} in {count} {files}\n", fmt::hms(total)));
         out
@@ -112,13 +112,13 @@ mod tests {
             .map(|l| l.split_whitespace().collect::<Vec<_>>())
             .filter(|w| w.first().is_some_and(|n| n.parse::<usize>().is_ok()))
             .collect();
-        assert_eq!(rows.len(), program.chapters.len());
-        let spans = fmt::spans(&program.chapters);
-        for ((row, chapter), (start, end)) in rows.iter().zip(&program.chapters).zip(spans) {
-            assert_eq!(row[0], chapter.index.to_string());
+        assert_eq!(rows.len(), program.tracks.len());
+        let spans = fmt::spans(&program.tracks);
+        for ((row, track), (start, end)) in rows.iter().zip(&program.tracks).zip(spans) {
+            assert_eq!(row[0], track.index.to_string());
             assert_eq!(parse_time(row[1]), Some(start));
             assert_eq!(parse_time(row[2]), Some(end - start));
-            assert_eq!(row[3], chapter.file);
+            assert_eq!(row[3], track.file);
         }
         let total = text.lines().last().and_then(|l| l.split(' ').nth(1));
         assert_eq!(total.and_then(parse_time), Some(3_601_000));

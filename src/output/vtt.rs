@@ -103,7 +103,7 @@ mod tests {
     #[test]
     fn empty_sentences_are_left_out() {
         let mut program = fixture::program();
-        program.chapters[0].cues[0].text = " \n ".to_owned();
+        program.tracks[0].cues[0].text = " \n ".to_owned();
         let cues = parse(&WebVtt.render(&program));
         assert_eq!(cues.len(), 5);
         assert_eq!(cues[0].0, "1");

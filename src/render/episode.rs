@@ -76,8 +76,8 @@ pub fn reusable(out: &Path, previous: &Loaded, hash: &str) -> Option<EpisodeEntr
     (entry.hash == hash && whole).then(|| entry.clone())
 }
 
-/// The tags of the episode: `credits`, and the chapter marks of `chapters` (paragraph
-/// index, title, start ms, end ms).
+/// The tags of the episode: `credits`, and the chapter marks of `chapters`: (chapter
+/// number, title, start ms, end ms).
 fn tags<'a>(
     credits: &Credits,
     chapters: impl Iterator<Item = (usize, &'a str, u32, u32)>,
@@ -165,7 +165,7 @@ fn final_tags(manifest: &Manifest, credits: &Credits) -> mp3::Tags {
             .chapters
             .iter()
             .zip(spans)
-            .map(|(c, (start, end))| (c.index, c.title.as_str(), ms(start), ms(end))),
+            .map(|(c, (start, end))| (c.number, c.title.as_str(), ms(start), ms(end))),
     )
 }
 

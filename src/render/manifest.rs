@@ -20,7 +20,7 @@ use super::stamp::FileStamp;
 use crate::audio::duration;
 use crate::audio::loudness::Loudness;
 use crate::config::Credits;
-use crate::output::{Chapter, Cue, Program};
+use crate::output::{Chapter, Cue, Program, Track};
 
 /// Bumped on any incompatible change of the manifest.
 pub const FORMAT: u32 = 2;
@@ -68,6 +68,10 @@ pub struct ParagraphEntry {
     pub index: usize,
     pub file: String,
     pub title: String,
+    /// The title of the chapter this paragraph opens; none when it continues the one
+    /// before (a section of several paragraphs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chapter: Option<String>,
     /// Hash of everything that went into the file: sentence keys and layout.
     pub hash: String,
     /// The file as it was placed.
@@ -235,12 +239,12 @@ impl Manifest {
         paragraphs.chain(stale).chain(listings).chain(episode)
     }
 
-    /// The listings' model: chapters placed one after another, with `credits` (the title
-    /// is the manifest's).
+    /// The listings' model: the paragraph files placed one after another, grouped in their
+    /// chapters, with `credits` (the title is the manifest's).
     pub fn program(&self, credits: &Credits) -> Program {
         let mut start = 0u64;
         let rate = self.sample_rate;
-        let chapters = self
+        let tracks: Vec<Track> = self
             .paragraphs
             .iter()
             .map(|p| {
@@ -253,7 +257,7 @@ impl Manifest {
                         end: duration(start + s.end, rate),
                     })
                     .collect();
-                let chapter = Chapter {
+                let track = Track {
                     loudness: p.loudness.and_then(|l| {
                         Some(crate::output::Level {
                             lufs: l.integrated?.0,
@@ -268,9 +272,11 @@ impl Manifest {
                     cues,
                 };
                 start += p.frames;
-                chapter
+                track
             })
             .collect();
+        let opens = self.paragraphs.iter().map(|p| p.chapter.as_deref());
+        let chapters = Chapter::from_tracks(&tracks, opens);
         Program {
             title: self.title.clone(),
             artist: credits.artist.clone().unwrap_or_default(),
@@ -281,6 +287,7 @@ impl Manifest {
                 description: credits.description.clone(),
                 track: credits.track,
             },
+            tracks,
             chapters,
         }
     }

@@ -244,6 +244,8 @@ impl<'a> Session<'a> {
         let plan = &prepared.plan;
         let master = &self.settings.master;
         let hash = episode::wanted(self.settings, plan).then(|| {
+            // The titles say where the chapters are, too: a paragraph that opens a chapter
+            // is titled `T` or `T (1/n)`, one that continues it `T (k/n)`.
             let paragraphs: Vec<(&str, &str)> = plan
                 .steps
                 .iter()

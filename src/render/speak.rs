@@ -122,6 +122,7 @@ impl Speaker<'_> {
         let mut entry = old.clone();
         entry.index = p.index;
         entry.title = p.title.clone();
+        entry.chapter = p.chapter.clone();
         // The same speech may be written differently now ("―" for "—"): the listings say
         // what is written.
         for (kept, now) in entry.sentences.iter_mut().zip(&p.sentences) {
@@ -155,6 +156,7 @@ impl Speaker<'_> {
             index: p.index,
             file: p.file.clone(),
             title: p.title.clone(),
+            chapter: p.chapter.clone(),
             hash: step.keyed.hash.clone(),
             stamp: FileStamp::default(),
             frames: spool.len(),

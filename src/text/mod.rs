@@ -25,6 +25,10 @@ pub struct Document {
     pub paragraphs: Vec<Paragraph>,
     /// Paragraphs dropped because they hold no letter or digit (web-page residue and such).
     pub skipped: Vec<Skipped>,
+    /// A Markdown script's document title: a `#` heading that comes first and is the only
+    /// `#` (front matter's `title:`, which names the program before it, is in
+    /// `front_matter`).
+    pub title: Option<String>,
     /// The `key: value` lines of Markdown front matter, in order (config reads the ones
     /// it knows: title, author, date, cover...).
     pub front_matter: Vec<FrontField>,
@@ -50,16 +54,45 @@ impl Document {
 }
 
 /// One paragraph of the script, markup removed, hard-wrapped lines joined.
+///
+/// Paragraphs are the files; chapters group them. A paragraph that [`opens`] a chapter
+/// starts one, titled by its [`heading`] (or by its first words without one); the
+/// paragraphs after it, up to the next that opens one, are in the same chapter.
+///
+/// [`opens`]: Paragraph::opens
+/// [`heading`]: Paragraph::heading
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Paragraph {
-    /// The Markdown heading this paragraph sits under, if any: its chapter title.
+    /// The title of the chapter this paragraph is in: the Markdown section heading it sits
+    /// under (the document title for text before the first section), if any.
     pub heading: Option<String>,
-    /// A heading to speak before the text: set on the first paragraph under a heading.
-    pub lead: Option<String>,
+    /// Whether a chapter starts here: every paragraph of a script without sections, the
+    /// first of each section in one with them.
+    pub opens: bool,
+    /// Headings to speak before the text, in order (the document title before the first
+    /// paragraph, a section's heading before its first paragraph, subheadings).
+    pub lead: Vec<String>,
     /// The text as written, on one line.
     pub text: String,
+    /// A list's items, each spoken as its own sentence(s) (`text` is them joined); empty
+    /// for prose, whose sentences are found in `text`.
+    pub items: Vec<String>,
     /// 1-based line of the script where the paragraph starts.
     pub line: usize,
+}
+
+impl Paragraph {
+    /// A paragraph of prose that opens its own chapter, as a plain-text script's do.
+    pub fn prose(text: String, line: usize) -> Paragraph {
+        Paragraph {
+            heading: None,
+            opens: true,
+            lead: Vec::new(),
+            text,
+            items: Vec::new(),
+            line,
+        }
+    }
 }
 
 /// A paragraph that was not narrated.

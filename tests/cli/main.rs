@@ -16,6 +16,7 @@ mod podcast;
 mod publish;
 mod readalong;
 mod sample;
+mod sections;
 mod segments;
 mod settings;
 mod trust;

@@ -19,7 +19,7 @@ fn meta() -> Metadata {
 
 fn nasty() -> Program {
     let mut program = fixture::program();
-    program.chapters[0].cues[1].text = "</script> ]]> <!-- & \"q\" 'r' \u{1}".to_owned();
+    program.tracks[0].cues[1].text = "</script> ]]> <!-- & \"q\" 'r' \u{1}".to_owned();
     program.chapters[1].title = "<img src=x>".to_owned();
     program
 }

@@ -23,7 +23,7 @@ const EPISODE: Enclosure = Enclosure {
 
 fn nasty() -> Program {
     let mut program = fixture::program();
-    program.chapters[0].cues[0].text = "It is ]]> & <b>bold</b> \"q\" 'r' \u{1}.".to_owned();
+    program.tracks[0].cues[0].text = "It is ]]> & <b>bold</b> \"q\" 'r' \u{1}.".to_owned();
     program
 }
 

@@ -62,6 +62,7 @@ fn manifest_of(paragraphs: &[Keyed]) -> Manifest {
                 index: k.paragraph.index,
                 file: k.paragraph.file.clone(),
                 title: k.paragraph.title.clone(),
+                chapter: k.paragraph.chapter.clone(),
                 hash: k.hash.clone(),
                 stamp: Default::default(),
                 frames: 1000,

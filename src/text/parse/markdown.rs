@@ -1,17 +1,19 @@
 //! Markdown into paragraphs, through pulldown-cmark's event stream.
 //!
-//! Only what a listener should hear is kept: headings title the paragraphs under them and
-//! are spoken before the first one; link text and inline code are read as text; markup,
-//! URLs, images (alt text too), raw HTML, code blocks, front matter and struck-through text
-//! (`~~deleted~~`, left out like a deleted passage) are silent. Each list
-//! item is its own paragraph (items are usually separate thoughts, and a long list joined
-//! into one WAV would be hard to navigate); each table row is a paragraph with its cells
-//! joined by ", ".
+//! Only what a listener should hear is kept: headings are spoken before the paragraph that
+//! follows them, and sections make the chapters ([`outline`]); link text and inline code are
+//! read as text; markup, URLs, images (alt text too), raw HTML, code blocks, front matter and
+//! struck-through text (`~~deleted~~`, left out like a deleted passage) are silent. A list
+//! (nested lists and all) is one paragraph whose items are its sentences: a file per item
+//! would put a file's head and tail silence between the items of one thought. Each table
+//! row is a paragraph with its cells joined by ", ".
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+mod outline;
 
-use super::{add, collapse};
-use crate::text::{Document, FrontField, Paragraph};
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use super::collapse;
+use crate::text::{Document, FrontField, Skipped};
 
 /// Parses Markdown (BOM already stripped).
 pub(super) fn parse(source: &str) -> Document {
@@ -28,9 +30,26 @@ pub(super) fn parse(source: &str) -> Document {
     builder.finish()
 }
 
+/// A block of the script, in order: what [`outline`] makes paragraphs and chapters of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Block {
+    Heading {
+        level: HeadingLevel,
+        text: String,
+        line: usize,
+    },
+    /// A paragraph, a list (its items), a table row...
+    Text {
+        text: String,
+        items: Vec<String>,
+        line: usize,
+    },
+}
+
 /// Walks the events, gathering the text of the block being read.
 struct Builder {
     doc: Document,
+    blocks: Vec<Block>,
     /// Byte offsets of the source's line feeds, to turn offsets into line numbers.
     newlines: Vec<usize>,
     /// Text of the current block so far, and the offset where it starts.
@@ -46,16 +65,20 @@ struct Builder {
     front_matter: Option<(String, usize)>,
     /// Cells of the table row being read.
     row: Option<Vec<String>>,
-    /// The heading the current paragraphs sit under.
-    heading: Option<String>,
-    /// A heading not yet spoken, with its line: spoken before the next paragraph.
-    pending: Option<(String, usize)>,
+    /// Level of the heading being read.
+    level: HeadingLevel,
+    /// Depth of lists being read (0: none); their items so far, and where the outer one
+    /// starts.
+    lists: usize,
+    items: Vec<String>,
+    list_line: Option<usize>,
 }
 
 impl Builder {
     fn new(source: &str) -> Self {
         Builder {
             doc: Document::default(),
+            blocks: Vec::new(),
             newlines: source.match_indices('\n').map(|(i, _)| i).collect(),
             text: String::new(),
             start: None,
@@ -63,8 +86,10 @@ impl Builder {
             struck: false,
             front_matter: None,
             row: None,
-            heading: None,
-            pending: None,
+            level: HeadingLevel::H1,
+            lists: 0,
+            items: Vec::new(),
+            list_line: None,
         }
     }
 
@@ -112,11 +137,18 @@ impl Builder {
                 self.start = Some(offset);
             }
             Tag::TableCell => self.text.clear(),
-            Tag::Heading { .. }
-            | Tag::Paragraph
+            Tag::Heading { level, .. } => {
+                self.flush();
+                self.level = level;
+            }
+            Tag::List(_) => {
+                // The text of the item that holds a nested list is a sentence of its own.
+                self.flush();
+                self.lists += 1;
+            }
+            Tag::Paragraph
             | Tag::Item
             | Tag::BlockQuote(_)
-            | Tag::List(_)
             | Tag::FootnoteDefinition(_)
             | Tag::DefinitionList
             | Tag::DefinitionListTitle
@@ -157,10 +189,10 @@ impl Builder {
                 self.flush();
             }
             TagEnd::Heading(_) => self.end_heading(),
+            TagEnd::List(_) => self.end_list(),
             TagEnd::Paragraph
             | TagEnd::Item
             | TagEnd::BlockQuote(_)
-            | TagEnd::List(_)
             | TagEnd::FootnoteDefinition
             | TagEnd::DefinitionList
             | TagEnd::DefinitionListTitle
@@ -183,50 +215,61 @@ impl Builder {
         }
     }
 
-    /// Ends the current block: its text becomes a paragraph (or a skipped one).
+    /// Ends the current block: its text becomes a paragraph, a list item (inside a list)
+    /// or a skipped block.
     fn flush(&mut self) {
         self.struck = false;
-        let text = std::mem::take(&mut self.text);
+        let text = collapse(&std::mem::take(&mut self.text));
         let Some(start) = self.start.take() else {
             return;
         };
         let line = self.line(start);
-        if collapse(&text).is_empty() {
+        if text.is_empty() {
             return;
         }
-        let before = self.doc.paragraphs.len();
-        let lead = self.pending.as_ref().map(|(heading, _)| heading.clone());
-        add(&mut self.doc, self.heading.clone(), lead, &text, line);
-        if self.doc.paragraphs.len() > before {
-            self.pending = None;
+        if !crate::text::is_speakable(&text) {
+            self.doc.skipped.push(Skipped { line, text });
+        } else if self.lists > 0 {
+            self.list_line.get_or_insert(line);
+            self.items.push(text);
+        } else {
+            let items = Vec::new();
+            self.blocks.push(Block::Text { text, items, line });
         }
     }
 
-    /// A heading titles what follows; one with nothing under it is a paragraph of its own.
+    /// Ends a list; the outermost one becomes one paragraph of its items.
+    fn end_list(&mut self) {
+        self.flush();
+        self.lists = self.lists.saturating_sub(1);
+        if self.lists > 0 {
+            return;
+        }
+        let items = std::mem::take(&mut self.items);
+        if let Some(line) = self.list_line.take() {
+            let text = items.join(" ");
+            self.blocks.push(Block::Text { text, items, line });
+        }
+    }
+
+    /// A heading (one inside a list item is an item).
     fn end_heading(&mut self) {
+        if self.lists > 0 {
+            return self.flush();
+        }
         let text = collapse(&std::mem::take(&mut self.text));
         let Some(start) = self.start.take() else {
             return;
         };
         let line = self.line(start);
         if !crate::text::is_speakable(&text) {
-            add(&mut self.doc, None, None, &text, line);
+            if !text.is_empty() {
+                self.doc.skipped.push(Skipped { line, text });
+            }
             return;
         }
-        self.speak_pending_heading();
-        self.heading = Some(text.clone());
-        self.pending = Some((text, line));
-    }
-
-    fn speak_pending_heading(&mut self) {
-        if let Some((text, line)) = self.pending.take() {
-            self.doc.paragraphs.push(Paragraph {
-                heading: Some(text.clone()),
-                lead: None,
-                text,
-                line,
-            });
-        }
+        let level = self.level;
+        self.blocks.push(Block::Heading { level, text, line });
     }
 
     /// Reads the simple `key: value` lines of front matter whose text starts at `first`
@@ -253,8 +296,10 @@ impl Builder {
 
     fn finish(mut self) -> Document {
         self.flush();
-        self.speak_pending_heading();
-        self.doc
+        while self.lists > 0 {
+            self.end_list();
+        }
+        outline::outline(self.doc, self.blocks)
     }
 }
 

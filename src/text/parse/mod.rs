@@ -37,7 +37,7 @@ fn plain(source: &str) -> Document {
     for (i, line) in lines.iter().enumerate() {
         if is_blank(line) {
             if let Some(line_number) = start.take() {
-                add(&mut doc, None, None, &text, line_number);
+                add(&mut doc, &text, line_number);
                 text.clear();
             }
             continue;
@@ -47,31 +47,26 @@ fn plain(source: &str) -> Document {
         text.push_str(line);
         if !blank_inside {
             if let Some(line_number) = start.take() {
-                add(&mut doc, None, None, &text, line_number);
+                add(&mut doc, &text, line_number);
                 text.clear();
             }
         }
     }
     if let Some(line_number) = start {
-        add(&mut doc, None, None, &text, line_number);
+        add(&mut doc, &text, line_number);
     }
     doc
 }
 
 /// Adds a paragraph with its whitespace collapsed, or records it as skipped when it has
 /// nothing to say. Empty text is dropped silently.
-fn add(doc: &mut Document, heading: Option<String>, lead: Option<String>, text: &str, line: usize) {
+fn add(doc: &mut Document, text: &str, line: usize) {
     let text = collapse(text);
     if text.is_empty() {
         return;
     }
     if super::is_speakable(&text) {
-        doc.paragraphs.push(Paragraph {
-            heading,
-            lead,
-            text,
-            line,
-        });
+        doc.paragraphs.push(Paragraph::prose(text, line));
     } else {
         doc.skipped.push(Skipped { line, text });
     }

@@ -9,39 +9,132 @@ fn texts(doc: &Document) -> Vec<&str> {
     doc.paragraphs.iter().map(|p| p.text.as_str()).collect()
 }
 
-fn paragraph(heading: Option<&str>, lead: Option<&str>, text: &str, line: usize) -> Paragraph {
+/// A paragraph of prose: under `heading`, opening a chapter when `opens`, after `lead`.
+fn paragraph(
+    heading: Option<&str>,
+    opens: bool,
+    lead: &[&str],
+    text: &str,
+    line: usize,
+) -> Paragraph {
     Paragraph {
         heading: heading.map(str::to_owned),
-        lead: lead.map(str::to_owned),
+        opens,
+        lead: lead.iter().map(|l| (*l).to_owned()).collect(),
         text: text.to_owned(),
+        items: Vec::new(),
         line,
     }
 }
 
 #[test]
 fn headings_title_and_lead_the_paragraphs_under_them() {
+    // Text before the first heading: no `#` title (it is not first), so `#` makes the
+    // chapters and `##` is a subheading inside one.
     let doc = md("Intro.\n\n# One\n\nFirst.\n\nSecond.\n\n## Two\n\nThird\nwrapped.\n");
+    assert_eq!(doc.title, None);
     assert_eq!(
         doc.paragraphs,
         [
-            paragraph(None, None, "Intro.", 1),
-            paragraph(Some("One"), Some("One"), "First.", 5),
-            paragraph(Some("One"), None, "Second.", 7),
-            paragraph(Some("Two"), Some("Two"), "Third wrapped.", 11),
+            paragraph(None, true, &[], "Intro.", 1),
+            paragraph(Some("One"), true, &["One"], "First.", 5),
+            paragraph(Some("One"), false, &[], "Second.", 7),
+            paragraph(Some("One"), false, &["Two"], "Third wrapped.", 11),
         ]
     );
 }
 
 #[test]
 fn heading_without_paragraph_is_a_paragraph_of_its_own() {
+    // Two `#`: neither is the document title; each is a chapter, `##` speaks inside one.
     let doc = md("# Part I\n## Chapter 1\nText.\n# Coda\n");
+    assert_eq!(doc.title, None);
     assert_eq!(
         doc.paragraphs,
         [
-            paragraph(Some("Part I"), None, "Part I", 1),
-            paragraph(Some("Chapter 1"), Some("Chapter 1"), "Text.", 3),
-            paragraph(Some("Coda"), None, "Coda", 4),
+            paragraph(Some("Part I"), true, &["Part I", "Chapter 1"], "Text.", 3),
+            paragraph(Some("Coda"), true, &[], "Coda", 4),
         ]
+    );
+}
+
+#[test]
+fn the_title_is_spoken_first_and_each_section_is_one_chapter() {
+    let doc = md(concat!(
+        "# The Talk\n\n",
+        "## How a Barrage Works\n\nShells fall.\n\nThey walk forward:\n\n",
+        "- the first line\n- the second line!\n- the third\n\n",
+        "## Why It Failed\n\nMud.\n\nWire.\n\n",
+        "### In Detail\n\nMore mud.\n",
+    ));
+    assert_eq!(doc.title.as_deref(), Some("The Talk"));
+    let barrage = Some("How a Barrage Works");
+    let failed = Some("Why It Failed");
+    let list = Paragraph {
+        heading: barrage.map(str::to_owned),
+        opens: false,
+        lead: Vec::new(),
+        text: "the first line the second line! the third".to_owned(),
+        items: vec![
+            "the first line".to_owned(),
+            "the second line!".to_owned(),
+            "the third".to_owned(),
+        ],
+        line: 9,
+    };
+    assert_eq!(
+        doc.paragraphs,
+        [
+            paragraph(
+                barrage,
+                true,
+                &["The Talk", "How a Barrage Works"],
+                "Shells fall.",
+                5
+            ),
+            paragraph(barrage, false, &[], "They walk forward:", 7),
+            list,
+            paragraph(failed, true, &["Why It Failed"], "Mud.", 15),
+            paragraph(failed, false, &[], "Wire.", 17),
+            paragraph(failed, false, &["In Detail"], "More mud.", 21),
+        ]
+    );
+}
+
+#[test]
+fn text_before_the_first_section_is_a_chapter_named_after_the_title() {
+    let doc = md("---\ntitle: Front\n---\n# Shown\n\nHello.\n\nAgain.\n\n## Part\n\nBody.\n");
+    // Front matter names the program; the `#` title is still spoken, not a chapter.
+    assert_eq!(doc.front("title"), Some("Front"));
+    assert_eq!(doc.title.as_deref(), Some("Shown"));
+    assert_eq!(
+        doc.paragraphs,
+        [
+            paragraph(Some("Front"), true, &["Shown"], "Hello.", 6),
+            paragraph(Some("Front"), false, &[], "Again.", 8),
+            paragraph(Some("Part"), true, &["Part"], "Body.", 12),
+        ]
+    );
+    // Without any title, the intro has none: it is titled by its first words.
+    let doc = md("Hello.\n\n## Part\n\nBody.\n");
+    assert_eq!(doc.paragraphs[0], paragraph(None, true, &[], "Hello.", 1));
+}
+
+#[test]
+fn without_sections_every_paragraph_is_a_chapter() {
+    let doc = md("# Only a Title\n\nOne.\n\nTwo.\n");
+    assert_eq!(doc.title.as_deref(), Some("Only a Title"));
+    assert_eq!(
+        doc.paragraphs,
+        [
+            paragraph(None, true, &["Only a Title"], "One.", 3),
+            paragraph(None, true, &[], "Two.", 5),
+        ]
+    );
+    let doc = md("# Nothing but a title\n");
+    assert_eq!(
+        doc.paragraphs,
+        [paragraph(None, true, &[], "Nothing but a title", 1)]
     );
 }
 
@@ -78,25 +171,31 @@ fn front_matter_gives_title_and_author_and_is_not_spoken() {
         .map(|f| (f.key.as_str(), f.line))
         .collect();
     assert_eq!(lines, [("title", 2), ("author", 3)]);
-    assert_eq!(doc.paragraphs, [paragraph(None, None, "Body.", 8)]);
+    assert_eq!(doc.paragraphs, [paragraph(None, true, &[], "Body.", 8)]);
 }
 
 #[test]
-fn list_items_are_paragraphs() {
+fn a_list_is_one_paragraph_of_its_items() {
     let doc = md("Shopping:\n\n- milk\n- eggs\n  - brown\n- [x] bread\n\n1. first\n\n2. second\n");
     assert_eq!(
         texts(&doc),
+        ["Shopping:", "milk eggs brown bread", "first second"]
+    );
+    let items: Vec<&[String]> = doc.paragraphs.iter().map(|p| &p.items[..]).collect();
+    assert_eq!(
+        items,
         [
-            "Shopping:",
-            "milk",
-            "eggs",
-            "brown",
-            "bread",
-            "first",
-            "second"
+            &[][..],
+            &["milk", "eggs", "brown", "bread"].map(String::from)[..],
+            &["first", "second"].map(String::from)[..],
         ]
     );
-    assert_eq!(doc.paragraphs[2].line, 4);
+    assert_eq!(doc.paragraphs[1].line, 3);
+    assert_eq!(doc.paragraphs[2].line, 8);
+    // A loose item's paragraphs are its sentences too; a list in a quote is still one.
+    let doc = md("- One.\n\n  More.\n- Two\n\n> - a\n> - b\n");
+    assert_eq!(texts(&doc), ["One. More. Two", "a b"]);
+    assert_eq!(doc.paragraphs[0].items, ["One.", "More.", "Two"]);
 }
 
 #[test]
@@ -134,7 +233,7 @@ fn unspeakable_blocks_are_skipped_and_do_not_take_the_lead() {
     );
     assert_eq!(
         doc.paragraphs,
-        [paragraph(Some("Title"), Some("Title"), "Text.", 5)]
+        [paragraph(None, true, &["Title"], "Text.", 5)]
     );
 }
 
@@ -142,7 +241,8 @@ fn unspeakable_blocks_are_skipped_and_do_not_take_the_lead() {
 fn footnote_marks_are_silent_and_heading_attributes_dropped() {
     let doc = md("# Notes {#notes}\n\nA claim.[^1]\n\n[^1]: The source.\n");
     assert_eq!(texts(&doc), ["A claim.", "The source."]);
-    assert_eq!(doc.paragraphs[0].heading.as_deref(), Some("Notes"));
+    assert_eq!(doc.title.as_deref(), Some("Notes"));
+    assert_eq!(doc.paragraphs[0].lead, ["Notes"]);
 }
 
 #[test]
@@ -152,7 +252,7 @@ fn crlf_and_bom_keep_lines_right() {
     assert_eq!(doc.front_matter[0].line, 2);
     assert_eq!(
         doc.paragraphs,
-        [paragraph(Some("H"), Some("H"), "Body text.", 7)]
+        [paragraph(None, true, &["H"], "Body text.", 7)]
     );
 }
 
