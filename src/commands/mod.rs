@@ -37,7 +37,9 @@ pub fn run(cli: Cli) -> Result<()> {
             clap_complete::generate(shell, &mut crate::cli::command(), "narrate", &mut script);
             out.write_all(&script)
         }),
-        Some(Command::Man) => report::to_stdout(|mut out| crate::man::render(&mut out)),
+        Some(Command::Man { page }) => {
+            report::to_stdout(|mut out| crate::man::render(&mut out, page.as_deref()))
+        }
     }
 }
 
