@@ -52,9 +52,36 @@ pub struct Prepared {
 }
 
 /// The program's name and author, as every file that names them writes them.
-struct Credits {
-    title: String,
-    artist: String,
+pub(super) struct Credits {
+    pub(super) title: String,
+    pub(super) artist: String,
+}
+
+/// The credits of `doc` narrated with `settings`.
+pub(super) fn credits(settings: &Settings, doc: &Document) -> Credits {
+    Credits {
+        title: program_title(settings, doc),
+        artist: (settings.script.artist.clone())
+            .or_else(|| doc.author.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// The hash of the episode a run of `plan` leaves (none: it makes no episode).
+pub(super) fn episode_hash(settings: &Settings, plan: &Plan, credits: &Credits) -> Option<String> {
+    episode::wanted(settings, plan).then(|| {
+        let paragraphs: Vec<(&str, &str)> = plan
+            .steps
+            .iter()
+            .map(|s| (s.keyed.hash.as_str(), s.keyed.paragraph.title.as_str()))
+            .collect();
+        episode::hash(
+            &paragraphs,
+            &credits.title,
+            &settings.master,
+            &credits.artist,
+        )
+    })
 }
 
 /// The episode a run writes, keeps or leaves alone.
@@ -188,12 +215,7 @@ impl<'a> Session<'a> {
     ) -> Result<Summary> {
         let prepared = self.plan(doc, lexicon);
         let warnings = self.refusals(store, &prepared)?;
-        let credits = Credits {
-            title: program_title(self.settings, doc),
-            artist: (self.settings.script.artist.clone())
-                .or_else(|| doc.author.clone())
-                .unwrap_or_default(),
-        };
+        let credits = credits(self.settings, doc);
         let mut work = self.episode_work(store, &prepared, &credits)?;
         let (settings, rate) = (self.settings, self.stamp.sample_rate);
         let (spoken, finished) = self.speak(store, &prepared, &mut work, events, interrupted)?;
@@ -254,14 +276,7 @@ impl<'a> Session<'a> {
     ) -> Result<EpisodeWork> {
         let plan = &prepared.plan;
         let master = &self.settings.master;
-        let hash = episode::wanted(self.settings, plan).then(|| {
-            let paragraphs: Vec<(&str, &str)> = plan
-                .steps
-                .iter()
-                .map(|s| (s.keyed.hash.as_str(), s.keyed.paragraph.title.as_str()))
-                .collect();
-            episode::hash(&paragraphs, &credits.title, master, &credits.artist)
-        });
+        let hash = episode_hash(self.settings, plan, credits);
         let reuse = hash
             .as_ref()
             .and_then(|h| episode::reusable(store.out(), &prepared.previous, h));
