@@ -1,6 +1,7 @@
 //! The commands: each turns settings into work and prints what a person needs. The library
 //! below prints nothing; what the commands print is in [`report`].
 
+mod eta;
 mod narrate;
 mod report;
 mod speak;

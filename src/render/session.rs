@@ -315,14 +315,26 @@ impl<'a> Session<'a> {
         interrupted: &AtomicBool,
     ) -> Result<(Spoken, Vec<Finished>)> {
         let cache = store.cache();
-        let (encode, queue) = std::sync::mpsc::channel();
+        // One segment waiting per encoder: when encoding lags, finishing waits, and so does
+        // speaking, so the paragraphs handed on (the progress bar's count) keep the run's pace.
+        let (encode, queue) = std::sync::mpsc::sync_channel(encoders());
         let finisher = Finisher {
             store,
             target: self.settings.master.loudness.target(1),
             episode: work.wav.take(),
             segments: work.segments.as_ref().map(|s| (s, encode)),
         };
-        events.speaking(prepared.plan.pieces_to_synthesize());
+        let plan = &prepared.plan;
+        let writes = plan.steps.iter().filter(|s| s.action != plan::Action::Keep);
+        events.speaking(
+            plan.pieces_to_synthesize(),
+            writes.clone().count(),
+            writes
+                .flat_map(|s| &s.keyed.paragraph.sentences)
+                .flat_map(|s| &s.pieces)
+                .map(|p| p.chars().count())
+                .sum(),
+        );
         let speaker = Speaker {
             engine: self.engine,
             cache: &cache,
