@@ -69,9 +69,26 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff), or a subcommand's (`narrate man plan`: narrate-plan(1)).
+    Man {
+        /// The subcommand whose page to print.
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(MAN_PAGES))]
+        page: Option<String>,
+    },
 }
+
+/// The subcommands that have a man page of their own: all of them.
+pub const MAN_PAGES: [&str; 9] = [
+    "render",
+    "plan",
+    "watch",
+    "text",
+    "check",
+    "voices",
+    "speak",
+    "completions",
+    "man",
+];
 
 /// Where the script is and how to speak it: shared by every command that reads a script.
 #[derive(Debug, Clone, Default, Args)]

@@ -79,10 +79,22 @@ fn sections() -> String {
     out
 }
 
-/// Writes the man page.
-pub fn render(out: &mut impl Write) -> std::io::Result<()> {
+/// Writes the man page: narrate(1), or with `subcommand` its own page, narrate-plan(1) for
+/// `plan`, which names it `narrate plan` in its synopsis. Every page has the same EXIT STATUS
+/// and ENVIRONMENT sections.
+pub fn render(out: &mut impl Write, subcommand: Option<&str>) -> std::io::Result<()> {
+    let mut cmd = crate::cli::command();
+    if let Some(name) = subcommand {
+        cmd = cmd
+            .find_subcommand(name)
+            .ok_or_else(|| std::io::Error::other(format!("no subcommand {name}")))?
+            .clone()
+            .name(format!("narrate-{name}"))
+            .bin_name(format!("narrate {name}"))
+            .version(env!("CARGO_PKG_VERSION"));
+    }
     let mut page = Vec::new();
-    clap_mangen::Man::new(crate::cli::command()).render(&mut page)?;
+    clap_mangen::Man::new(cmd).render(&mut page)?;
     let page = String::from_utf8_lossy(&page);
     let at = page.find("\n.SH VERSION").map_or(page.len(), |i| i + 1);
     out.write_all(page[..at].as_bytes())?;
@@ -105,7 +117,7 @@ mod tests {
     #[test]
     fn sections_come_before_version_and_name_every_exit_code() {
         let mut page = Vec::new();
-        render(&mut page).expect("writes to memory");
+        render(&mut page, None).expect("writes to memory");
         let page = String::from_utf8(page).expect("UTF-8");
         let exit = page.find(".SH \"EXIT STATUS\"").expect("EXIT STATUS");
         let env = page.find(".SH ENVIRONMENT").expect("ENVIRONMENT");
@@ -117,5 +129,28 @@ mod tests {
             assert!(page.contains(&format!(".TP\n\\fB{code}\\fR\n")), "{code}");
         }
         assert!(page.contains("\\fBNARRATE_VOICE\\fR\nThe same as \\fB\\-\\-voice\\fR."));
+    }
+
+    #[test]
+    fn every_subcommand_has_a_page_of_its_own() {
+        let names: Vec<String> = crate::cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_owned())
+            .collect();
+        assert_eq!(names, crate::cli::MAN_PAGES);
+        for name in crate::cli::MAN_PAGES {
+            let mut page = Vec::new();
+            render(&mut page, Some(name)).expect("writes to memory");
+            let page = String::from_utf8(page).expect("UTF-8");
+            assert!(
+                page.contains(&format!(".TH narrate-{name} 1")),
+                "{name}: {page}"
+            );
+            assert!(
+                page.contains(&format!("\\fBnarrate {name}\\fR")),
+                "{name}: synopsis"
+            );
+            assert!(page.contains(".SH \"EXIT STATUS\""), "{name}");
+        }
     }
 }

@@ -24,6 +24,7 @@ use meter::meter_error;
 pub use normalize::CHUNK;
 pub use spooled::{decide, Normalization};
 
+pub mod blocks;
 mod limiter;
 mod meter;
 mod normalize;

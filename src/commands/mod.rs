@@ -1,6 +1,7 @@
 //! The commands: each turns settings into work and prints what a person needs. The library
 //! below prints nothing; what the commands print is in [`report`].
 
+mod eta;
 mod narrate;
 mod report;
 mod speak;
@@ -37,7 +38,9 @@ pub fn run(cli: Cli) -> Result<()> {
             clap_complete::generate(shell, &mut crate::cli::command(), "narrate", &mut script);
             out.write_all(&script)
         }),
-        Some(Command::Man) => report::to_stdout(|mut out| crate::man::render(&mut out)),
+        Some(Command::Man { page }) => {
+            report::to_stdout(|mut out| crate::man::render(&mut out, page.as_deref()))
+        }
     }
 }
 

@@ -7,6 +7,7 @@ use super::{interrupt_flag, load_inputs, Narration};
 use crate::cli::RenderArgs;
 use crate::config;
 use crate::error::Result;
+use crate::render::foresee::{foresee, Episode, Foresight, Listings};
 use crate::render::manifest::Loaded;
 use crate::render::plan::{Action, Plan};
 use crate::render::store;
@@ -32,7 +33,7 @@ pub fn narrate(args: &RenderArgs) -> Result<()> {
 pub fn plan(args: &RenderArgs) -> Result<()> {
     let settings = args.settings()?;
     let (doc, lexicon) = load_inputs(&settings.script, Report::of(&args.verbosity))?;
-    crate::render::credits(&settings, &doc)?;
+    let credits = crate::render::credits(&settings, &doc)?;
     let mut narration = Narration::open(settings)?;
     let prepared = narration.plan(&doc, &lexicon);
     let output = &narration.settings.output;
@@ -45,13 +46,34 @@ pub fn plan(args: &RenderArgs) -> Result<()> {
                 store::manifest_path(output).display()
             )?;
         }
-        print_plan(out, &prepared.plan)
+        print_plan(out, &prepared.plan)?;
+        let foresight = foresee(&narration.settings, &credits, &prepared);
+        print_foresight(out, &foresight)
     })?;
     // A run would refuse to start: say so the same way, with the same exit code.
     match prepared.plan.refusal(output) {
         Some(refusal) => Err(refusal),
         None => Ok(()),
     }
+}
+
+/// What happens to the listings and the episode.
+fn print_foresight(out: &mut dyn Write, foresight: &Foresight) -> std::io::Result<()> {
+    let listings = match &foresight.listings {
+        Listings::All => format!(
+            "write all {}  (paragraphs change)",
+            crate::output::all().len()
+        ),
+        Listings::Some(names) if names.is_empty() => "keep all  (unchanged)".to_owned(),
+        Listings::Some(names) => format!("write {}  (changed or missing)", names.join(", ")),
+    };
+    writeln!(out, "listings: {listings}")?;
+    let episode = match foresight.episode {
+        Episode::Off => "none  (--no-episode, or nothing to narrate)",
+        Episode::Keep => "keep  (unchanged)",
+        Episode::Write => "write  (new, or its paragraphs, titles or settings changed)",
+    };
+    writeln!(out, "episode: {episode}")
 }
 
 /// Each paragraph's step with its reason and the sentences to speak, the files to remove

@@ -3,9 +3,11 @@
 //! whose write errors are handled (a closed pipe ends quietly, anything else is an error).
 
 use std::io::Write;
+use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::eta::{self, Eta};
 use crate::cli::Verbosity;
 use crate::config::Settings;
 use crate::error::{Error, Result};
@@ -31,11 +33,13 @@ impl Report {
     }
 }
 
-/// A run's events on the terminal: a progress bar of the pieces spoken, and paragraph
-/// errors printed above it.
+/// A run's events on the terminal: a progress bar of the paragraphs made with the time left
+/// ([`Eta`]: from the audio left to make), and paragraph errors printed above it.
 pub struct Terminal {
     report: Report,
     bar: ProgressBar,
+    eta: Eta,
+    started: Instant,
 }
 
 impl Terminal {
@@ -43,26 +47,34 @@ impl Terminal {
         Terminal {
             report,
             bar: ProgressBar::hidden(),
+            eta: Eta::default(),
+            started: Instant::now(),
         }
     }
 }
 
 impl Events for Terminal {
-    fn speaking(&mut self, pieces: usize) {
+    fn speaking(&mut self, pieces: usize, paragraphs: usize, chars: usize) {
         if self.report == Report::Quiet || pieces == 0 {
             return;
         }
+        self.eta = Eta::new(chars);
+        self.started = Instant::now();
         let target = ProgressDrawTarget::stderr();
-        self.bar = ProgressBar::with_draw_target(Some(pieces as u64), target);
+        self.bar = ProgressBar::with_draw_target(Some(paragraphs as u64), target);
         self.bar.set_style(
             ProgressStyle::with_template(
-                "{spinner} speaking {pos}/{len} sentences {wide_bar} {eta}",
+                "{spinner} narrating {pos}/{len} paragraphs {wide_bar} {msg}",
             )
             .expect("the template is valid"),
         );
     }
 
-    fn spoke(&mut self) {
+    fn assembled(&mut self, chars: usize, audio: Duration) {
+        self.eta.add(chars, audio, self.started.elapsed());
+        if let Some(left) = self.eta.left() {
+            self.bar.set_message(format!("{} left", eta::clock(left)));
+        }
         self.bar.inc(1);
     }
 

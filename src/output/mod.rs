@@ -1,4 +1,4 @@
-//! Chapter listings, playlists and transcripts, all rendered from one [`Program`].
+//! Chapter listings, playlists, transcripts and captions, all rendered from one [`Program`].
 //!
 //! A [`Track`] is a paragraph file; a [`Chapter`] is what a listener navigates by: a section
 //! of the script (its heading and the files under it), or one file in a script without
@@ -17,6 +17,7 @@
 #[cfg(test)]
 mod agree;
 pub mod book;
+pub mod captions;
 mod cue;
 pub mod epub;
 mod ffmetadata;
@@ -38,6 +39,7 @@ mod vtt;
 use std::time::Duration;
 
 pub use book::{Book, Metadata};
+pub use captions::{CaptionSrt, CaptionVtt};
 pub use cue::CueSheet;
 pub use ffmetadata::FfMetadata;
 pub use json::JsonChapters;
@@ -202,7 +204,8 @@ pub trait Listing {
     fn render(&self, program: &Program) -> String;
 }
 
-/// Every listing narrate writes, in the order they are written.
+/// Every listing narrate writes, in the order they are written. New ones go at the end:
+/// a manifest of the first format implies the first seven (`render::session`).
 pub fn all() -> Vec<Box<dyn Listing>> {
     vec![
         Box::new(ChapterTable),
@@ -213,6 +216,8 @@ pub fn all() -> Vec<Box<dyn Listing>> {
         Box::new(WebVtt),
         Box::new(SubRip),
         Box::new(JsonTranscript),
+        Box::new(CaptionVtt),
+        Box::new(CaptionSrt),
     ]
 }
 
@@ -239,7 +244,7 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), count);
-        assert_eq!(count, 8);
+        assert_eq!(count, 10);
     }
 
     #[test]

@@ -45,7 +45,7 @@ impl Listing for SubRip {
 }
 
 /// A sentence as SubRip can carry it: one line, no `-->`.
-fn text(sentence: &str) -> String {
+pub(super) fn text(sentence: &str) -> String {
     let mut line = fmt::one_line(sentence);
     while line.contains("-->") {
         line = line.replace("-->", "->");

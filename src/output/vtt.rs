@@ -39,7 +39,7 @@ impl Listing for WebVtt {
 }
 
 /// `&`, `<` and `>` as character references.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -18,7 +18,7 @@ use super::plan::Plan;
 use super::segments::{Assembled, Segments};
 use super::store::{self, Store};
 use crate::audio::episode as stream;
-use crate::audio::loudness::{Db, Loudness, Lufs};
+use crate::audio::loudness::{blocks, Loudness};
 use crate::audio::mp3;
 use crate::config::{Credits, Master, Settings};
 use crate::error::{Error, Result};
@@ -189,33 +189,25 @@ pub fn finish(
         .collect();
     let assembled = segments.assemble(staged.as_file(), &tags, &paragraphs)?;
     let mut files = vec![(MP3.to_owned(), staged, Some(assembled.digest.clone()))];
-    let mut integrated = None;
     if let Some(wav) = wav {
         let WavWriter {
             path,
             staged,
             stream,
         } = wav;
-        let finished = stream
+        stream
             .finish()
             .map_err(|e| Error::output(&path, "cannot write", std::io::Error::other(e)))?;
-        integrated = finished.integrated;
         files.push((WAV.to_owned(), staged, None));
     }
     let names: Vec<String> = files.iter().map(|(n, _, _)| n.clone()).collect();
     let stamps = store.place_all_hashed(files)?;
     let files = names.into_iter().zip(stamps).collect();
+    // What listeners hear: the MP3's segments, decoded and measured as one program.
     let loudness = Loudness {
-        integrated: integrated.or_else(|| combined(manifest)).map(Lufs),
+        integrated: blocks::integrated(&assembled.blocks),
         range: None,
-        // The highest of the paragraphs', each measured 4x oversampled when normalized.
-        true_peak: manifest
-            .paragraphs
-            .iter()
-            .filter_map(|p| p.loudness.and_then(|l| l.true_peak))
-            .map(|d| d.0)
-            .reduce(f64::max)
-            .map(Db),
+        true_peak: blocks::true_peak(&assembled.blocks),
         sample_peak: None,
         rms: None,
     };
@@ -228,19 +220,4 @@ pub fn finish(
         files,
     };
     Ok((entry, assembled))
-}
-
-/// The program's integrated loudness combined from its paragraphs' (each measured when it
-/// was normalized): their mean power, weighted by length. Every paragraph is gated on its
-/// own, so this differs from one meter over the whole program by the blocks that straddle
-/// the seams, which are silence on at least one side.
-fn combined(manifest: &Manifest) -> Option<f64> {
-    let (mut power, mut frames) = (0.0, 0.0);
-    for p in &manifest.paragraphs {
-        if let Some(lufs) = p.loudness.and_then(|l| l.integrated) {
-            power += p.frames as f64 * 10f64.powf(lufs.0 / 10.0);
-            frames += p.frames as f64;
-        }
-    }
-    (frames > 0.0).then(|| 10.0 * (power / frames).log10())
 }

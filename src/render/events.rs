@@ -12,13 +12,20 @@ use crate::error::Error;
 /// Calls a run makes as it goes, all from the thread that called [`super::Session::run`].
 /// Every method does nothing by default.
 pub trait Events {
-    /// Speaking starts, with `pieces` to ask the engine for (0 when all are cached).
-    fn speaking(&mut self, pieces: usize) {
-        let _ = pieces;
+    /// Speaking starts, with `pieces` to ask the engine for (0 when all are cached), and
+    /// `paragraphs` files to write holding `chars` characters of text.
+    fn speaking(&mut self, pieces: usize, paragraphs: usize, chars: usize) {
+        let _ = (pieces, paragraphs, chars);
     }
 
     /// The engine spoke one more piece.
     fn spoke(&mut self) {}
+
+    /// One more paragraph, of `chars` characters of text, is assembled into `audio` and
+    /// handed to finishing (which keeps at most two waiting: this is the run's pace).
+    fn assembled(&mut self, chars: usize, audio: Duration) {
+        let _ = (chars, audio);
+    }
 
     /// Paragraph `index` (starting on script line `line`) failed; the run goes on with the
     /// others and ends with [`Error::Partial`].

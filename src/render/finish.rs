@@ -6,7 +6,7 @@
 //! and the episode) at once, so memory does not grow with the paragraph's length.
 
 use std::io::{BufReader, BufWriter};
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::SyncSender;
 
 use super::episode;
 use super::plan::{Action, Plan};
@@ -39,7 +39,7 @@ pub(super) struct Finisher<'a> {
     pub episode: Option<episode::WavWriter>,
     /// The segment cache and the encoders' queue, when this run writes `episode.mp3`: each
     /// placed paragraph whose segment is not cached goes to the queue.
-    pub segments: Option<(&'a Segments, Sender<segments::Job>)>,
+    pub segments: Option<(&'a Segments, SyncSender<segments::Job>)>,
 }
 
 /// A fresh paragraph's file: its manifest slot, measured loudness and stamp.

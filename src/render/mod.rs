@@ -13,6 +13,7 @@ pub mod cache;
 pub mod episode;
 mod events;
 mod finish;
+pub mod foresee;
 pub mod ledger;
 mod listings;
 pub mod manifest;

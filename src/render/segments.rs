@@ -7,6 +7,10 @@
 //! rate and bit rate, and the encoder. A clean build encodes the segments on every core
 //! while the next paragraphs are spoken; an edit encodes the edited paragraphs' segments
 //! and copies the others.
+//!
+//! Beside each segment its loudness blocks are kept ([`Blocks`], measured on the decoded
+//! segment when it is encoded), so the episode's loudness is that of the MP3 listeners
+//! hear, and an edit measures only the segments it encodes.
 
 use std::io::{BufReader, BufWriter, Write};
 use std::path::Path;
@@ -15,6 +19,7 @@ use std::sync::mpsc::Receiver;
 use std::sync::{Mutex, PoisonError};
 
 use super::stamp::{Digest, Hashing};
+use crate::audio::loudness::blocks::Blocks;
 use crate::audio::mp3::segment::{self, Encoder, Segment};
 use crate::audio::mp3::{self, Format};
 use crate::audio::{self, resample};
@@ -50,6 +55,8 @@ pub struct Assembled {
     pub digest: Digest,
     /// Segments that had to be encoded while assembling (missing or damaged).
     pub encoded: usize,
+    /// Each segment's loudness blocks, in order.
+    pub blocks: Vec<Blocks>,
     /// About damaged segments.
     pub warnings: Vec<String>,
 }
@@ -151,7 +158,46 @@ impl Segments {
         staged
             .persist(&path)
             .map_err(|e| Error::output(&path, "cannot write", e.error))?;
+        self.measure(&job.hash)?;
         Ok(segment)
+    }
+
+    /// Where the loudness blocks of the segment of `hash` are kept: beside it.
+    fn blocks_path(&self, hash: &str) -> PathBuf {
+        self.path(hash).with_extension("blocks.json")
+    }
+
+    /// The loudness blocks of the cached segment of `hash`, as kept beside it, else
+    /// measured now.
+    pub fn blocks(&self, hash: &str) -> Result<Blocks> {
+        let kept = std::fs::read(self.blocks_path(hash)).ok();
+        match kept.and_then(|bytes| serde_json::from_slice(&bytes).ok()) {
+            Some(blocks) => Ok(blocks),
+            None => self.measure(hash),
+        }
+    }
+
+    /// Decodes the segment of `hash`, measures its blocks and keeps them beside it.
+    fn measure(&self, hash: &str) -> Result<Blocks> {
+        let path = self.path(hash);
+        let cannot = |e: &dyn std::fmt::Display| {
+            Error::output(
+                &path,
+                "cannot measure",
+                std::io::Error::other(e.to_string()),
+            )
+        };
+        let file =
+            std::fs::File::open(&path).map_err(|e| Error::output(&path, "cannot read", e))?;
+        let samples =
+            mp3::decode::decode(BufReader::new(file), self.format).map_err(|e| cannot(&e))?;
+        let blocks =
+            Blocks::measure(&samples, self.format.sample_rate()).map_err(|e| cannot(&e))?;
+        let kept = self.blocks_path(hash);
+        let json = serde_json::to_vec(&blocks).expect("numbers and options always serialize");
+        crate::staged::write_atomic(&kept, &self.tmp, &json)
+            .map_err(|e| Error::output(&kept, "cannot write", e))?;
+        Ok(blocks)
     }
 
     /// Resamples the paragraph read by `reader` to exactly `out_len` samples at the episode
@@ -264,10 +310,15 @@ impl Segments {
                 }
                 Err(e) => return Err(Error::Other(anyhow::anyhow!("episode.mp3: {e}"))),
             };
+            let blocks = paragraphs
+                .iter()
+                .map(|(_, hash, _)| self.blocks(hash))
+                .collect::<Result<_>>()?;
             return Ok(Assembled {
                 written,
                 digest,
                 encoded,
+                blocks,
                 warnings,
             });
         }

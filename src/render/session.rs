@@ -51,6 +51,21 @@ pub struct Prepared {
     pub owned: HashSet<String>,
 }
 
+/// The hash of the episode a run of `plan` leaves, credited with `credits` (none: it makes
+/// no episode).
+pub(super) fn episode_hash(settings: &Settings, plan: &Plan, credits: &Credits) -> Option<String> {
+    episode::wanted(settings, plan).then(|| {
+        // The titles say where the chapters are, too: a paragraph that opens a chapter is
+        // titled `T` or `T (1/n)`, one that continues it `T (k/n)`.
+        let paragraphs: Vec<(&str, &str)> = plan
+            .steps
+            .iter()
+            .map(|s| (s.keyed.hash.as_str(), s.keyed.paragraph.title.as_str()))
+            .collect();
+        episode::hash(&paragraphs, credits, &settings.master)
+    })
+}
+
 /// The episode a run writes, keeps or leaves alone.
 struct EpisodeWork {
     /// The hash of the episode this run should leave (none: it makes no episode).
@@ -243,16 +258,7 @@ impl<'a> Session<'a> {
     ) -> Result<EpisodeWork> {
         let plan = &prepared.plan;
         let master = &self.settings.master;
-        let hash = episode::wanted(self.settings, plan).then(|| {
-            // The titles say where the chapters are, too: a paragraph that opens a chapter
-            // is titled `T` or `T (1/n)`, one that continues it `T (k/n)`.
-            let paragraphs: Vec<(&str, &str)> = plan
-                .steps
-                .iter()
-                .map(|s| (s.keyed.hash.as_str(), s.keyed.paragraph.title.as_str()))
-                .collect();
-            episode::hash(&paragraphs, credits, master)
-        });
+        let hash = episode_hash(self.settings, plan, credits);
         let reuse = hash
             .as_ref()
             .and_then(|h| episode::reusable(store.out(), &prepared.previous, h));
@@ -291,14 +297,26 @@ impl<'a> Session<'a> {
         interrupted: &AtomicBool,
     ) -> Result<(Spoken, Vec<Finished>)> {
         let cache = store.cache();
-        let (encode, queue) = std::sync::mpsc::channel();
+        // One segment waiting per encoder: when encoding lags, finishing waits, and so does
+        // speaking, so the paragraphs handed on (the progress bar's count) keep the run's pace.
+        let (encode, queue) = std::sync::mpsc::sync_channel(encoders());
         let finisher = Finisher {
             store,
             target: self.settings.master.loudness.target(1),
             episode: work.wav.take(),
             segments: work.segments.as_ref().map(|s| (s, encode)),
         };
-        events.speaking(prepared.plan.pieces_to_synthesize());
+        let plan = &prepared.plan;
+        let writes = plan.steps.iter().filter(|s| s.action != plan::Action::Keep);
+        events.speaking(
+            plan.pieces_to_synthesize(),
+            writes.clone().count(),
+            writes
+                .flat_map(|s| &s.keyed.paragraph.sentences)
+                .flat_map(|s| &s.pieces)
+                .map(|p| p.chars().count())
+                .sum(),
+        );
         let speaker = Speaker {
             engine: self.engine,
             cache: &cache,

@@ -82,6 +82,11 @@ impl Speaker<'_> {
             } else {
                 match self.fresh(step, &mut ahead) {
                     Ok((entry, spool)) => {
+                        let chars = p.sentences.iter().flat_map(|s| &s.pieces);
+                        let chars = chars.map(|piece| piece.chars().count()).sum();
+                        let audio = entry.frames as f64 / f64::from(self.rate);
+                        self.events
+                            .assembled(chars, std::time::Duration::from_secs_f64(audio));
                         entries.push(entry);
                         Job::Fresh {
                             slot: entries.len() - 1,

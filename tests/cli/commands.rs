@@ -129,6 +129,37 @@ fn completions_and_man_page_come_from_clap() {
     assert!(stdout(&man).contains("voice"));
 }
 
+#[test]
+fn a_subcommand_has_its_own_man_page() {
+    let man = narrate(&root())
+        .args(["man", "plan"])
+        .output()
+        .expect("run");
+    assert!(man.status.success(), "{}", stderr(&man));
+    let page = stdout(&man);
+    assert!(page.contains(".TH narrate-plan 1"), "{page}");
+    let synopsis = man_section(&page, "SYNOPSIS").expect("a synopsis");
+    assert!(synopsis.starts_with("narrate plan "), "{synopsis}");
+    let name = man_section(&page, "NAME").expect("a name");
+    assert!(name.contains("without touching anything"), "{name}");
+    assert!(man_section(&page, "\"EXIT STATUS\"").is_some());
+    assert_ne!(
+        page,
+        stdout(&narrate(&root()).arg("man").output().expect("run"))
+    );
+
+    let bad = narrate(&root())
+        .args(["man", "plans"])
+        .output()
+        .expect("run");
+    assert_eq!(bad.status.code(), Some(2), "a usage error");
+    let err = stderr(&bad);
+    assert!(
+        err.contains("plans") && err.contains("[possible values: render, plan"),
+        "{err}"
+    );
+}
+
 /// A man page section's text as a reader sees it: requests dropped, font and dash escapes
 /// undone, white space collapsed. `None` when there is no such section.
 fn man_section(man: &str, heading: &str) -> Option<String> {

@@ -253,3 +253,70 @@ fn deleted_paragraph_renumbers_without_synthesis_and_removes_only_narrates_files
     );
     assert!(names.contains(&"99-my-own-take.wav".to_owned()));
 }
+
+/// The listings and episode lines of `narrate plan` with `args`.
+fn plan_says(dir: &Path, script: &Path, out: &Path, args: &[&str]) -> (String, String) {
+    let o = narrate(dir)
+        .arg("plan")
+        .arg(script)
+        .arg("-o")
+        .arg(out)
+        .args(args)
+        .output()
+        .expect("run");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = crate::common::stdout(&o);
+    let line = |prefix: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} line in {text}"))
+            .to_owned()
+    };
+    (line("listings: "), line("episode: "))
+}
+
+#[test]
+fn plan_says_whether_the_listings_and_the_episode_would_be_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("talk.txt");
+    std::fs::write(&script, "A first paragraph.\n\nA second one, short too.\n").expect("write");
+    let out = dir.path().join("out");
+    let (listings, episode) = plan_says(dir.path(), &script, &out, &[]);
+    assert!(listings.starts_with("write all "), "{listings}");
+    assert!(episode.starts_with("write "), "{episode}");
+
+    run(dir.path(), &script, &out);
+    let (listings, episode) = plan_says(dir.path(), &script, &out, &[]);
+    assert_eq!(listings, "keep all  (unchanged)");
+    assert_eq!(episode, "keep  (unchanged)");
+
+    // A new title reaches the listings that name the program, and the episode's tags.
+    let toml = dir.path().join("narrate.toml");
+    std::fs::write(&toml, "title = \"Another\"\n").expect("write");
+    let (listings, episode) = plan_says(dir.path(), &script, &out, &[]);
+    std::fs::remove_file(&toml).expect("rm");
+    assert!(
+        listings.starts_with("write ") && listings.contains("chapters.json"),
+        "{listings}"
+    );
+    assert!(!listings.contains("transcript.vtt"), "{listings}");
+    assert!(episode.starts_with("write "), "{episode}");
+    let (_, episode) = plan_says(dir.path(), &script, &out, &["--no-episode"]);
+    assert!(episode.starts_with("none "), "{episode}");
+
+    std::fs::remove_file(out.join("captions.srt")).expect("rm");
+    let (listings, episode) = plan_says(dir.path(), &script, &out, &[]);
+    assert_eq!(listings, "write captions.srt  (changed or missing)");
+    assert_eq!(episode, "keep  (unchanged)");
+    let err = run(dir.path(), &script, &out);
+    assert!(
+        err.contains(", unchanged"),
+        "the run keeps the episode: {err}"
+    );
+    assert!(out.join("captions.srt").is_file());
+
+    std::fs::write(&script, "A first paragraph.\n\nA second one, edited.\n").expect("write");
+    let (listings, episode) = plan_says(dir.path(), &script, &out, &[]);
+    assert!(listings.starts_with("write all "), "{listings}");
+    assert!(episode.starts_with("write "), "{episode}");
+}

@@ -4,6 +4,7 @@
 //! folder for the read-only checks; tests that change things use their own folders.
 
 mod bad_input;
+mod captions;
 mod check;
 mod commands;
 mod common;

@@ -276,3 +276,89 @@ fn episode_wav_is_written_only_when_asked_for_and_removed_when_no_longer() {
         "an older program's WAV is removed"
     );
 }
+
+/// The summary's episode figures: (LUFS, dBTP).
+fn summary_loudness(err: &str) -> (f64, f64) {
+    let line = err
+        .lines()
+        .find(|l| l.trim_start().starts_with("episode: "))
+        .unwrap_or_else(|| panic!("no episode line in {err}"));
+    let number = |before: &str| -> f64 {
+        let head = &line[..line.find(before).unwrap_or_else(|| panic!("{line}"))];
+        let word = head
+            .split([' ', ','])
+            .rfind(|w| !w.is_empty())
+            .expect("a number");
+        word.parse().unwrap_or_else(|_| panic!("{word} in {line}"))
+    };
+    (number(" LUFS"), number(" dBTP"))
+}
+
+/// The loudness-block files kept beside the MP3 segments, with their modification times.
+fn kept_blocks(out: &Path) -> Vec<(std::path::PathBuf, std::time::SystemTime)> {
+    let mut files: Vec<_> = std::fs::read_dir(out.join(".narrate/segments"))
+        .expect("the segment cache")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.to_string_lossy().ends_with(".blocks.json"))
+        .map(|p| {
+            let t = std::fs::metadata(&p)
+                .and_then(|m| m.modified())
+                .expect("mtime");
+            (p, t)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn summary_reports_the_mp3s_loudness_as_ffmpeg_measures_it_and_an_edit_measures_one_segment() {
+    if !tool("ffmpeg") {
+        return;
+    }
+    let (dir, script) = crate::common::scratch_with_sample();
+    let out = dir.path().join("out");
+    let run = || {
+        let o = narrate(dir.path())
+            .arg(&script)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .expect("run");
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    let check = |err: &str| {
+        let (lufs, peak) = summary_loudness(err);
+        let (ff_lufs, ff_peak) = ffmpeg_loudness(&out.join("episode.mp3"));
+        // Both print one decimal: 0.1 apart at most (and a little for the float).
+        assert!(
+            (lufs - ff_lufs).abs() <= 0.1 + 1e-9,
+            "summary {lufs} LUFS, ffmpeg {ff_lufs}"
+        );
+        assert!(
+            (peak - ff_peak).abs() <= 0.1 + 1e-9,
+            "summary {peak} dBTP, ffmpeg {ff_peak}"
+        );
+    };
+    check(&run());
+    let before = kept_blocks(&out);
+    assert_eq!(before.len(), 13, "one per segment: {before:?}");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let text = std::fs::read_to_string(&script).expect("read");
+    std::fs::write(
+        &script,
+        text.replace("The genie cannot", "The genie can never"),
+    )
+    .expect("write");
+    let err = run();
+    assert!(err.contains("MP3 segments: 1 encoded, 12 reused"), "{err}");
+    check(&err);
+    let after = kept_blocks(&out);
+    assert_eq!(after.len(), 14, "{after:?}");
+    let untouched = after.iter().filter(|f| before.contains(f)).count();
+    assert_eq!(
+        untouched, 13,
+        "only the edited paragraph's segment is measured"
+    );
+}

@@ -36,10 +36,16 @@ fn an_edit_encodes_one_mp3_segment_and_the_episode_equals_a_clean_builds() {
     let b = tempfile::tempdir().expect("tempdir");
     let first = run(a.path(), SCRIPT, &mut Fake::default());
     assert_eq!((first.segments_encoded, first.segments_reused), (3, 0));
+    // The MP3 segments (each has its loudness blocks beside it).
     let segments = |out: &Path| {
-        std::fs::read_dir(out.join(".narrate/segments"))
-            .expect("the segment cache")
-            .count()
+        let files = std::fs::read_dir(out.join(".narrate/segments")).expect("the segment cache");
+        let names: Vec<String> = files
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        let blocks = names.iter().filter(|n| n.ends_with(".blocks.json")).count();
+        let mp3s = names.iter().filter(|n| n.ends_with(".mp3")).count();
+        assert_eq!(blocks, mp3s, "{names:?}");
+        mp3s
     };
     assert_eq!(segments(a.path()), 3);
     let edited = SCRIPT.replace(
@@ -73,10 +79,9 @@ fn a_damaged_mp3_segment_is_encoded_again_with_a_warning() {
     let cache = dir.path().join(".narrate/segments");
     let victim = std::fs::read_dir(&cache)
         .expect("cache")
-        .next()
-        .expect("a segment")
-        .expect("entry")
-        .path();
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.extension().is_some_and(|e| e == "mp3"))
+        .expect("a segment");
     let mut bytes = std::fs::read(&victim).expect("segment");
     bytes.truncate(bytes.len() / 2);
     std::fs::write(&victim, bytes).expect("damage");
@@ -107,6 +112,7 @@ fn a_segment_damaged_inside_is_found_while_copying_and_the_episode_comes_out_as_
     let mut victims: Vec<_> = std::fs::read_dir(&cache)
         .expect("cache")
         .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "mp3"))
         .collect();
     victims.sort();
     // The same size, so only reading it tells: a frame header in the middle overwritten.
