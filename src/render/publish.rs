@@ -57,6 +57,7 @@ fn metadata(settings: &Settings, manifest: &Manifest, credits: &Credits) -> Meta
         album: credits.album.clone(),
         description: credits.description.clone(),
         date: credits.date.map(|d| d.start()),
+        date_given: credits.date.map(|d| d.to_string()),
         modified,
         cover: credits.cover.as_ref().map(|c| c.image()),
         episode: credits.track,
