@@ -32,9 +32,9 @@ pub fn narrate(args: &RenderArgs) -> Result<()> {
 pub fn plan(args: &RenderArgs) -> Result<()> {
     let settings = args.settings()?;
     let (doc, lexicon) = load_inputs(&settings.script, Report::of(&args.verbosity))?;
-    crate::render::credits(&settings, &doc)?;
+    let credits = crate::render::credits(&settings, &doc)?;
     let mut narration = Narration::open(settings)?;
-    let prepared = narration.plan(&doc, &lexicon);
+    let prepared = narration.plan(&doc, &lexicon, &credits);
     let output = &narration.settings.output;
     report::to_stdout(|out| {
         if let Loaded::Damaged { reason } = &prepared.previous {
