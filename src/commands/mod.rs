@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub use report::print_error;
 
 use crate::cli::{Cli, Command};
-use crate::config::{ScriptSettings, Settings, Voice};
+use crate::config::{Credits, ScriptSettings, Settings, Voice};
 use crate::engine::{self, Engine};
 use crate::error::{Error, Result};
 use crate::render::{Events, Prepared, Session, Summary};
@@ -70,8 +70,8 @@ impl Narration {
     }
 
     /// What a run would do.
-    fn plan(&mut self, doc: &Document, lexicon: &Lexicon) -> Prepared {
-        Session::new(&self.settings, self.engine.as_mut()).plan(doc, lexicon)
+    fn plan(&mut self, doc: &Document, lexicon: &Lexicon, credits: &Credits) -> Prepared {
+        Session::new(&self.settings, self.engine.as_mut()).plan(doc, lexicon, credits)
     }
 
     /// Narrates `doc`.

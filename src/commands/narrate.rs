@@ -35,7 +35,7 @@ pub fn plan(args: &RenderArgs) -> Result<()> {
     let (doc, lexicon) = load_inputs(&settings.script, Report::of(&args.verbosity))?;
     let credits = crate::render::credits(&settings, &doc)?;
     let mut narration = Narration::open(settings)?;
-    let prepared = narration.plan(&doc, &lexicon);
+    let prepared = narration.plan(&doc, &lexicon, &credits);
     let output = &narration.settings.output;
     report::to_stdout(|out| {
         if let Loaded::Damaged { reason } = &prepared.previous {

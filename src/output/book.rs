@@ -154,6 +154,8 @@ pub struct Metadata {
     pub description: Option<String>,
     /// When the work is published (front matter `date`).
     pub date: Option<SystemTime>,
+    /// That date as given, for people and for the EPUB's `dc:date`: `YYYY` or `YYYY-MM-DD`.
+    pub date_given: Option<String>,
     /// When the script was last changed: the EPUB's `dcterms:modified`, and the RSS
     /// `pubDate` without [`Metadata::date`]. A time read from the inputs, never "now", so
     /// that a clean build and an incremental one write the same bytes.
@@ -192,6 +194,14 @@ impl ImageKind {
         match self {
             ImageKind::Jpeg => "jpg",
             ImageKind::Png => "png",
+        }
+    }
+
+    /// The cover's file name in the output folder (and in the EPUB): `cover.jpg`, `cover.png`.
+    pub const fn cover_file(self) -> &'static str {
+        match self {
+            ImageKind::Jpeg => "cover.jpg",
+            ImageKind::Png => "cover.png",
         }
     }
 }

@@ -108,7 +108,7 @@ pub fn write<W: Write + Seek>(
     };
     if let Some(cover) = &meta.cover {
         add(
-            &format!("EPUB/cover.{}", cover.kind.extension()),
+            &format!("EPUB/{}", cover.kind.cover_file()),
             &cover.bytes,
             stored,
         )?;
@@ -195,8 +195,9 @@ fn package_metadata(book: &Book, meta: &Metadata) -> Vec<String> {
     if let Some(d) = meta.description.as_deref().filter(|d| !d.trim().is_empty()) {
         m.push(format!("<dc:description>{}</dc:description>", escape(d)));
     }
-    if let Some(date) = meta.date {
-        m.push(format!("<dc:date>{}</dc:date>", &fmt::rfc3339(date)[..10]));
+    // As given: EPUB 3 takes any W3C date, a year alone included.
+    if let Some(date) = meta.date_given.as_deref() {
+        m.push(format!("<dc:date>{}</dc:date>", escape(date)));
     }
     let modified = meta
         .modified
@@ -260,8 +261,8 @@ fn manifest_and_spine(book: &Book, meta: &Metadata) -> (Vec<String>, Vec<String>
     ));
     if let Some(cover) = &meta.cover {
         items.push(format!(
-            "<item id=\"cover\" href=\"cover.{}\" media-type=\"{}\" properties=\"cover-image\"/>",
-            cover.kind.extension(),
+            "<item id=\"cover\" href=\"{}\" media-type=\"{}\" properties=\"cover-image\"/>",
+            cover.kind.cover_file(),
             cover.kind.mime()
         ));
     }
@@ -296,8 +297,8 @@ fn title_page(meta: &Metadata) -> String {
         body.insert(
             0,
             format!(
-                "<p><img class=\"cover\" src=\"cover.{}\" alt=\"Cover\"/></p>",
-                cover.kind.extension()
+                "<p><img class=\"cover\" src=\"{}\" alt=\"Cover\"/></p>",
+                cover.kind.cover_file()
             ),
         );
     }

@@ -6,11 +6,14 @@
 //! its data in its markup: each sentence is a `<span class="s">` with its start and end in
 //! program milliseconds, the very times of the transcripts; the script reads them back from
 //! the DOM, so no user text is ever inside the `<script>`. Everything user-provided goes
-//! through [`escape`]. With an episode the page plays `episode.mp3`; without one
-//! (`--no-episode`) it plays the paragraph files one after another, each placed in program
-//! time, and the highlight, seeking and chapters work the same.
+//! through [`escape`]. The header shows the author, show, date (as given), description and
+//! the cover (`cover.jpg` or `cover.png`, beside the page, as the audio is). With an episode
+//! the page plays `episode.mp3`; without one (`--no-episode`) it plays the paragraph files
+//! one after another, each placed in program time, and the highlight, seeking and chapters
+//! work the same.
 
 use super::book::{Book, Metadata, Section, Sentence};
+use super::fmt;
 use super::markup::{escape, fill};
 
 const PAGE: &str = include_str!("readalong/page.html");
@@ -51,13 +54,29 @@ pub fn render(book: &Book, meta: &Metadata, audio: Audio) -> String {
         Audio::Episode(file) => format!("<a href=\"{0}\">{0}</a>", escape(file)),
         Audio::Paragraphs => "<a href=\"playlist.m3u8\">playlist.m3u8</a>".to_owned(),
     };
-    let byline: String = [Some(meta.author.as_str()), meta.album.as_deref()]
+    let mut byline: String = [Some(meta.author.as_str()), meta.album.as_deref()]
         .into_iter()
         .flatten()
         .filter(|s| !s.trim().is_empty())
-        .chain(meta.description.as_deref())
         .map(|s| format!("<p>{}</p>", escape(s)))
         .collect();
+    if let Some(date) = &meta.date_given {
+        byline.push_str(&format!(
+            "<p><time datetime=\"{0}\">{0}</time></p>",
+            escape(date)
+        ));
+    }
+    if let Some(description) = &meta.description {
+        byline.push_str(&format!("<p>{}</p>", escape(description)));
+    }
+    // The cover beside the page (the run copies it there): a relative link, as the audio's.
+    let cover = meta.cover.as_ref().map_or(String::new(), |c| {
+        format!(
+            "<img class=\"cover\" src=\"{}\" alt=\"Cover of {}\"/>\n",
+            c.kind.cover_file(),
+            escape(&fmt::one_line_or(&meta.title, "the narration"))
+        )
+    });
     let end = book.end.to_string();
     let language = if meta.language.is_empty() {
         "und"
@@ -71,6 +90,7 @@ pub fn render(book: &Book, meta: &Metadata, audio: Audio) -> String {
             ("lang", &escape(language)),
             ("generator", &generator),
             ("title", &escape(&meta.title)),
+            ("cover", &cover),
             ("style", STYLE.trim_end()),
             ("byline", &byline),
             ("chapters", &chapters.join("\n")),
@@ -238,6 +258,31 @@ mod tests {
             assert!(files.contains(&track), "{track}");
         }
         assert!(files.contains("href=\"playlist.m3u8\""));
+    }
+
+    #[test]
+    fn the_header_shows_the_date_as_given_and_the_cover_beside_the_page() {
+        let book = Book::new(&fixture::program());
+        let mut meta = meta();
+        meta.album = Some("The Show".to_owned());
+        meta.date_given = Some("2024".to_owned());
+        meta.cover = Some(super::super::book::Cover {
+            bytes: b"\x89PNG not really".to_vec(),
+            kind: super::super::book::ImageKind::Png,
+        });
+        let page = render(&book, &meta, Audio::Episode("episode.mp3"));
+        assert!(
+            page.contains("<p>The Show</p><p><time datetime=\"2024\">2024</time></p>"),
+            "{page}"
+        );
+        assert!(page.contains(
+            "<img class=\"cover\" src=\"cover.png\" alt=\"Cover of Essays, &quot;Collected&quot; \
+             &amp; &lt;More&gt; ]]&gt; &lt;/script&gt;\"/>"
+        ));
+        parse_as_xml(&page);
+        let plain = render(&book, &super::tests::meta(), Audio::Episode("episode.mp3"));
+        assert!(!plain.contains("<img") && !plain.contains("<time"));
+        assert!(!plain.contains("{{"), "every marker is filled");
     }
 
     #[test]

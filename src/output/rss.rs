@@ -5,7 +5,8 @@
 //! The item has the title, an enclosure (`episode.mp3`, its length in bytes, `audio/mpeg`),
 //! `itunes:duration` (whole seconds of the program), `itunes:episode` (the track number,
 //! when there is one), `podcast:chapters` (chapters.json) and
-//! `podcast:transcript` (VTT, JSON, SRT). Links are made from the base URL, relative when
+//! `podcast:transcript` (VTT, JSON, SRT); with a cover, the channel's `image` and
+//! `itunes:image` and the item's `itunes:image` name `cover.jpg` or `cover.png`. Links are made from the base URL, relative when
 //! there is none. The guid is [`Metadata::identifier`]: an edited episode stays the same
 //! episode to podcast apps. `pubDate` is the work's date, else the script's time, never
 //! "now". Every text is escaped, so any title or script gives valid XML.
@@ -89,9 +90,23 @@ fn channel(meta: &Metadata, link: &str) -> Vec<String> {
             escape(&meta.url(FILE))
         ));
     }
+    if let Some(url) = cover_url(meta) {
+        // RSS 2.0's image names its title and link too, the channel's own.
+        channel.push(format!(
+            "<image><url>{url}</url><title>{}</title><link>{link}</link></image>",
+            escape(&show)
+        ));
+        channel.push(format!("<itunes:image href=\"{url}\"/>"));
+    }
     channel.extend(author(meta));
     channel.push("<itunes:explicit>false</itunes:explicit>".to_owned());
     channel
+}
+
+/// The cover's address, escaped, when there is a cover (the run copies it beside the feed).
+fn cover_url(meta: &Metadata) -> Option<String> {
+    let cover = meta.cover.as_ref()?;
+    Some(escape(&meta.url(cover.kind.cover_file())))
 }
 
 /// The item's elements.
@@ -117,6 +132,7 @@ fn item(book: &Book, meta: &Metadata, episode: Enclosure, link: &str) -> Vec<Str
         episode.length
     ));
     item.extend(author(meta));
+    item.extend(cover_url(meta).map(|url| format!("<itunes:image href=\"{url}\"/>")));
     item.extend([
         format!(
             "<itunes:duration>{}</itunes:duration>",

@@ -12,12 +12,13 @@ use crate::error::{Error, Result};
 use crate::output;
 
 /// The listings' file names, and the read-along files' a run writes with (`episode`) or
-/// without a current episode.
-pub fn names(settings: &Settings, episode: bool) -> Vec<&'static str> {
+/// without a current episode, and with the cover `credits` give.
+pub fn names(settings: &Settings, episode: bool, credits: &Credits) -> Vec<&'static str> {
+    let cover = credits.cover.as_ref().map(|c| c.kind);
     output::all()
         .iter()
         .map(|l| l.file_name())
-        .chain(publish::written(settings, episode))
+        .chain(publish::written(settings, episode, cover))
         .collect()
 }
 

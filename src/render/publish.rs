@@ -1,12 +1,13 @@
 //! The read-along files, written from the manifest once the episode is in place: the page
-//! (`read-along.html`), the EPUB (`narration.epub`, which holds `episode.mp3`) and the RSS
-//! item (`episode.rss.xml`, which gives the MP3's size).
+//! (`read-along.html`), the EPUB (`narration.epub`, which holds `episode.mp3`), the RSS
+//! item (`episode.rss.xml`, which gives the MP3's size) and the cover (`cover.jpg` or
+//! `cover.png`, a copy of the one set, which the page and the feed link to).
 //!
 //! They are listings: rebuilt on every run and written only when their bytes changed, so a
 //! one-sentence edit rewrites them without speaking anything else; a first run journals them
 //! before writing them. The EPUB and the RSS item exist only beside a current episode (one
-//! this run wrote or kept); one switched off, or left without its episode, is removed when
-//! it is narrate's.
+//! this run wrote or kept), the cover only beside the page or the feed; one switched off,
+//! or left without its episode, is removed when it is narrate's.
 
 use std::collections::HashSet;
 
@@ -16,26 +17,44 @@ use super::stamp::{hash_file, FileStamp};
 use super::store::Store;
 use crate::config::{Credits, Settings, Source};
 use crate::error::{Error, Result};
-use crate::output::book::language_of_voice;
+use crate::output::book::{language_of_voice, ImageKind};
 use crate::output::readalong::Audio;
 use crate::output::{epub, readalong, rss, Book, Metadata};
 
 /// Every file this module may write.
-pub const NAMES: [&str; 3] = [readalong::FILE, epub::FILE, rss::FILE];
+pub const NAMES: [&str; 5] = [
+    readalong::FILE,
+    epub::FILE,
+    rss::FILE,
+    ImageKind::Jpeg.cover_file(),
+    ImageKind::Png.cover_file(),
+];
 
 /// Each file with whether a run with these settings writes it; `episode` says whether the
-/// run has a current episode.
-pub fn planned(settings: &Settings, episode: bool) -> [(&'static str, bool); 3] {
+/// run has a current episode, `cover` the format of the cover, if one is set.
+pub fn planned(
+    settings: &Settings,
+    episode: bool,
+    cover: Option<ImageKind>,
+) -> [(&'static str, bool); 5] {
+    let page = settings.publish.read_along;
+    let linked = |kind| cover == Some(kind) && (page || episode);
     [
-        (readalong::FILE, settings.publish.read_along),
+        (readalong::FILE, page),
         (epub::FILE, settings.publish.epub && episode),
         (rss::FILE, episode),
+        (ImageKind::Jpeg.cover_file(), linked(ImageKind::Jpeg)),
+        (ImageKind::Png.cover_file(), linked(ImageKind::Png)),
     ]
 }
 
 /// The files a run with these settings writes.
-pub fn written(settings: &Settings, episode: bool) -> impl Iterator<Item = &'static str> {
-    planned(settings, episode)
+pub fn written(
+    settings: &Settings,
+    episode: bool,
+    cover: Option<ImageKind>,
+) -> impl Iterator<Item = &'static str> {
+    planned(settings, episode, cover)
         .into_iter()
         .filter_map(|(name, on)| on.then_some(name))
 }
@@ -57,6 +76,7 @@ fn metadata(settings: &Settings, manifest: &Manifest, credits: &Credits) -> Meta
         album: credits.album.clone(),
         description: credits.description.clone(),
         date: credits.date.map(|d| d.start()),
+        date_given: credits.date.map(|d| d.to_string()),
         modified,
         cover: credits.cover.as_ref().map(|c| c.image()),
         episode: credits.track,
@@ -78,7 +98,8 @@ pub fn write(
     let book = Book::new(&manifest.program(credits));
     let meta = metadata(settings, manifest, credits);
     let mp3_path = store.out().join(episode::MP3);
-    let [page, ebook, feed] = planned(settings, episode);
+    let cover = meta.cover.as_ref().map(|c| c.kind);
+    let [page, ebook, feed, jpeg, png] = planned(settings, episode, cover);
     // The EPUB holds the MP3; the feed needs only its size.
     let mp3_len = if ebook.1 || feed.1 {
         std::fs::metadata(&mp3_path)
@@ -123,6 +144,15 @@ pub fn write(
         let page = page.1.then_some(readalong::FILE);
         Ok(rss::render(&book, &meta, enclosure, page).into_bytes())
     })?;
+    for file in [jpeg, png] {
+        put(file, &|| {
+            Ok(meta
+                .cover
+                .as_ref()
+                .map(|c| c.bytes.clone())
+                .unwrap_or_default())
+        })?;
+    }
     if ebook.1 {
         stamps.push((
             epub::FILE.to_owned(),

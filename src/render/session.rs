@@ -105,9 +105,9 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// The keyed paragraphs of `doc` and what a run would do with them, reading the output
-    /// folder but writing nothing.
-    pub fn plan(&self, doc: &Document, lexicon: &Lexicon) -> Prepared {
+    /// The keyed paragraphs of `doc` and what a run would do with them (with `credits`, the
+    /// episode's metadata, [`credits`]), reading the output folder but writing nothing.
+    pub fn plan(&self, doc: &Document, lexicon: &Lexicon, credits: &Credits) -> Prepared {
         let settings = self.settings;
         let out = &settings.output;
         // A manifest of the first format implies the seven listings of its time.
@@ -143,7 +143,7 @@ impl<'a> Session<'a> {
         };
         let mut plan = plan::plan(keyed, good, &owned, &fixed, &facts);
         let writes = episode::wanted(settings, &plan);
-        let listings = listings::names(settings, writes);
+        let listings = listings::names(settings, writes, credits);
         let episode_files = episode::files(settings);
         let episode = episode_files.iter().filter(|_| writes);
         plan.foreign.extend(
@@ -196,7 +196,7 @@ impl<'a> Session<'a> {
         interrupted: &AtomicBool,
     ) -> Result<Summary> {
         let credits = credits(self.settings, doc)?;
-        let prepared = self.plan(doc, lexicon);
+        let prepared = self.plan(doc, lexicon, &credits);
         let warnings = self.refusals(store, &prepared)?;
         let mut work = self.episode_work(store, &prepared, &credits)?;
         let (settings, rate) = (self.settings, self.stamp.sample_rate);

@@ -283,3 +283,165 @@ fn a_bad_cover_or_date_is_a_clear_error_and_writes_nothing() {
         "a refused run wrote something"
     );
 }
+
+/// The files of the EPUB `epub` by name.
+fn epub_entries(epub: &Path) -> Vec<(String, Vec<u8>)> {
+    let file = std::fs::File::open(epub).expect("the epub");
+    let mut archive = zip::ZipArchive::new(file).expect("a zip");
+    (0..archive.len())
+        .map(|i| {
+            let mut entry = archive.by_index(i).expect("an entry");
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut bytes).expect("readable");
+            (entry.name().expect("a UTF-8 name").into_owned(), bytes)
+        })
+        .collect()
+}
+
+/// The `itunes:image` hrefs of the feed `xml`, channel's then item's, read by an XML parser.
+fn feed_images(xml: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(xml).expect("the feed is XML");
+    doc.descendants()
+        .filter(|n| {
+            n.tag_name().name() == "image"
+                && n.tag_name().namespace() == Some("http://www.itunes.com/dtds/podcast-1.0.dtd")
+        })
+        .map(|n| n.attribute("href").expect("an href").to_owned())
+        .collect()
+}
+
+/// The page's `(src, alt)` of each `<img>` and the text of each `<time>`, read as a DOM
+/// (the page's markup parses as XML once its script's code is taken out).
+fn page_images_and_times(page: &str) -> (Vec<(String, String)>, Vec<String>) {
+    let start = page.rfind("<script>").expect("a script") + "<script>".len();
+    let end = page.rfind("</script>").expect("its end");
+    let xml = format!("{}{}", &page[..start], &page[end..]);
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(&xml, options).expect("well-formed");
+    let images = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "img")
+        .map(|n| {
+            let attr = |a| n.attribute(a).unwrap_or_default().to_owned();
+            (attr("src"), attr("alt"))
+        })
+        .collect();
+    let times = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "time")
+        .map(|n| n.text().unwrap_or_default().to_owned())
+        .collect();
+    (images, times)
+}
+
+#[test]
+fn the_cover_is_published_beside_the_feed_and_page_and_leaves_with_its_setting() {
+    let Some(dir) = folder("") else { return };
+    let with_epub = |args: &[&str]| {
+        narrate(dir.path())
+            .args(["talk.md", "-o", "out", "--date", "2024"])
+            .args(args)
+            .output()
+            .expect("run narrate")
+    };
+    let out = with_epub(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out_dir = dir.path().join("out");
+    let read = |name: &str| std::fs::read_to_string(out_dir.join(name)).expect(name);
+    let cover = std::fs::read(dir.path().join("art/front.png")).expect("cover");
+    assert!(
+        std::fs::read(out_dir.join("cover.png")).expect("cover.png") == cover,
+        "cover.png is the cover, byte for byte"
+    );
+    assert_eq!(feed_images(&read("episode.rss.xml")), ["cover.png"; 2]);
+    let (images, times) = page_images_and_times(&read("read-along.html"));
+    assert_eq!(
+        images,
+        [(
+            "cover.png".to_owned(),
+            "Cover of The Front Matter Title".to_owned()
+        )]
+    );
+    assert_eq!(times, ["2024"]);
+    let epub = out_dir.join("narration.epub");
+    let entries = epub_entries(&epub);
+    let entry = |name: &str| entries.iter().find(|e| e.0 == name).map(|e| &e.1);
+    assert!(entry("EPUB/cover.png") == Some(&cover), "the EPUB's cover");
+    let opf = String::from_utf8(entry("EPUB/package.opf").expect("opf").clone()).expect("UTF-8");
+    assert!(opf.contains("<dc:date>2024</dc:date>"), "{opf}");
+    assert!(
+        opf.contains("href=\"cover.png\" media-type=\"image/png\" properties=\"cover-image\""),
+        "{opf}"
+    );
+    if crate::readalong::have_epubcheck() {
+        crate::readalong::assert_epubcheck_passes(&epub);
+    }
+
+    // Nothing changed: nothing is written again, the cover included.
+    let before = snapshot(&out_dir);
+    let modified = |name: &str| {
+        std::fs::metadata(out_dir.join(name))
+            .and_then(|m| m.modified())
+            .expect(name)
+    };
+    let cover_time = modified("cover.png");
+    let out = with_epub(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(snapshot(&out_dir) == before, "a second run changed files");
+    assert_eq!(modified("cover.png"), cover_time, "cover.png rewritten");
+
+    // The cover dropped: its copy and every reference to it go.
+    let script = SCRIPT.replace("cover: art/front.png\n", "");
+    std::fs::write(dir.path().join("talk.md"), script).expect("script");
+    let out = with_epub(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for name in ["cover.png", "cover.jpg"] {
+        assert!(!out_dir.join(name).exists(), "{name} left behind");
+    }
+    assert!(feed_images(&read("episode.rss.xml")).is_empty());
+    assert!(!read("episode.rss.xml").contains("cover"));
+    assert!(page_images_and_times(&read("read-along.html")).0.is_empty());
+    let entries = epub_entries(&epub);
+    assert!(entries.iter().all(|e| !e.0.contains("cover")), "EPUB cover");
+    let opf = entries
+        .iter()
+        .find(|e| e.0 == "EPUB/package.opf")
+        .expect("opf");
+    assert!(!String::from_utf8_lossy(&opf.1).contains("cover"));
+}
+
+#[test]
+fn a_cover_file_narrate_did_not_write_is_not_replaced() {
+    let Some(dir) = folder("") else { return };
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).expect("mkdir");
+    std::fs::write(out_dir.join("cover.png"), b"someone else's").expect("foreign");
+    let out = run(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cover.png: exists and narrate did not write it"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read(out_dir.join("cover.png")).expect("kept"),
+        b"someone else's"
+    );
+    // Without a cover set, a cover.jpg of someone else's is simply left alone.
+    let script = SCRIPT.replace("cover: art/front.png\n", "");
+    std::fs::write(dir.path().join("talk.md"), script).expect("script");
+    std::fs::rename(out_dir.join("cover.png"), out_dir.join("cover.jpg")).expect("rename");
+    let out = run(dir.path(), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(out_dir.join("cover.jpg")).expect("kept"),
+        b"someone else's"
+    );
+    assert!(
+        feed_images(&std::fs::read_to_string(out_dir.join("episode.rss.xml")).expect("feed"))
+            .is_empty()
+    );
+}

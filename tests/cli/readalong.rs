@@ -54,7 +54,7 @@ fn epubcheck_command() -> Command {
     }
 }
 
-fn have_epubcheck() -> bool {
+pub(crate) fn have_epubcheck() -> bool {
     let found = epubcheck_command()
         .arg("--version")
         .output()
@@ -63,7 +63,7 @@ fn have_epubcheck() -> bool {
 }
 
 /// epubcheck's verdict on `epub`: no fatal, no error, no warning.
-fn assert_epubcheck_passes(epub: &Path) {
+pub(crate) fn assert_epubcheck_passes(epub: &Path) {
     let out = epubcheck_command()
         .arg(epub)
         .output()

@@ -250,3 +250,22 @@ fn a_cover_is_stored_and_marked_as_the_cover_image() {
     ));
     assert!(text(&entries, "EPUB/title.xhtml").contains("src=\"cover.png\" alt=\"Cover\""));
 }
+
+#[test]
+fn dc_date_is_the_date_as_given_a_year_alone_included() {
+    let date_of = |given: &str| {
+        let mut meta = meta();
+        meta.date = Some(SystemTime::UNIX_EPOCH + Duration::from_secs(1_704_067_200));
+        meta.date_given = Some(given.to_owned());
+        let entries = entries(&render(&Book::new(&fixture::program()), &meta, MP3).expect("epub"));
+        let opf = parse(text(&entries, "EPUB/package.opf"))
+            .expect("xml")
+            .descendants()
+            .find(|n| n.tag_name().name() == "date")
+            .and_then(|n| n.text())
+            .map(str::to_owned);
+        opf
+    };
+    assert_eq!(date_of("2024").as_deref(), Some("2024"));
+    assert_eq!(date_of("2024-01-01").as_deref(), Some("2024-01-01"));
+}

@@ -1,5 +1,6 @@
 use std::time::{Duration, SystemTime};
 
+use super::super::book::{Cover, ImageKind};
 use super::super::{fixture, Program};
 use super::*;
 
@@ -153,4 +154,46 @@ fn without_a_date_there_is_no_pub_date() {
     let xml = render(&Book::new(&fixture::program()), &meta, EPISODE, None);
     assert!(!xml.contains("pubDate"));
     roxmltree::Document::parse(&xml).expect("valid XML");
+}
+
+#[test]
+fn a_cover_is_the_channel_and_item_image_beside_the_feed() {
+    let mut meta = meta();
+    meta.cover = Some(Cover {
+        bytes: b"\xff\xd8\xff not really".to_vec(),
+        kind: ImageKind::Jpeg,
+    });
+    let book = Book::new(&fixture::program());
+    let xml = render(&book, &meta, EPISODE, None);
+    let doc = roxmltree::Document::parse(&xml).expect("valid XML");
+    let channel = child(doc.root_element(), None, "channel");
+    let item = child(channel, None, "item");
+    assert_eq!(
+        child(channel, Some(ITUNES), "image").attribute("href"),
+        Some("cover.jpg")
+    );
+    assert_eq!(
+        child(item, Some(ITUNES), "image").attribute("href"),
+        Some("cover.jpg")
+    );
+    let image = child(channel, None, "image");
+    assert_eq!(child(image, None, "url").text(), Some("cover.jpg"));
+    assert_eq!(
+        child(image, None, "title").text(),
+        Some(meta.title.as_str())
+    );
+    assert_eq!(child(image, None, "link").text(), Some("episode.mp3"));
+
+    meta.base_url = Some("https://example.com/ep1".to_owned());
+    let xml = render(&book, &meta, EPISODE, None);
+    let doc = roxmltree::Document::parse(&xml).expect("valid XML");
+    let channel = child(doc.root_element(), None, "channel");
+    assert_eq!(
+        child(channel, Some(ITUNES), "image").attribute("href"),
+        Some("https://example.com/ep1/cover.jpg")
+    );
+
+    meta.cover = None;
+    let xml = render(&book, &meta, EPISODE, None);
+    assert!(!xml.contains("image"), "{xml}");
 }
