@@ -17,10 +17,12 @@ use std::io::{Seek, SeekFrom, Write};
 
 use mp3lame_encoder::{FlushGap, MonoPcm};
 
+pub mod decode;
 pub mod episode;
 mod format;
 mod frame;
 mod lame;
+pub mod measure;
 pub mod segment;
 mod tag;
 
@@ -64,6 +66,8 @@ pub enum Error {
          this one is {samples} samples (pad the paragraph first)"
     )]
     NotWholeFrames { samples: u64, frame_len: u32 },
+    #[error("cannot decode the MP3 to measure it: {0}")]
+    Decode(String),
     #[error("not an MP3 frame of this stream at byte {offset}: {problem}")]
     Stream { offset: u64, problem: &'static str },
     #[error("segment {index}: {problem}")]

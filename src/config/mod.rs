@@ -29,6 +29,7 @@ use serde::Serialize;
 pub use dump::dump;
 pub use keys::{Key, KEYS};
 pub use layer::{Error, Given, Layer, Origin, Value};
+pub use resolve::{ACX_KBPS, ACX_SAMPLE_RATE};
 
 use crate::audio::loudness::Preset;
 use crate::engine::{EngineKind, Noise, Pitch, Rate, VoiceId};

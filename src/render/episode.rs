@@ -215,6 +215,7 @@ pub fn finish(
         frames,
         loudness: Some(loudness),
         files,
+        chapters: Default::default(),
     };
     Ok((entry, assembled))
 }
