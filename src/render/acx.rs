@@ -124,6 +124,7 @@ pub fn write(
             title: file.title.clone(),
             artist: artist.to_owned(),
             album: Some(manifest.title.clone()),
+            track_of: Some((i as u32 + 1, files.len() as u32)),
             chapters: Vec::new(),
         };
         let paragraphs: Vec<(PathBuf, String, u64)> = manifest.paragraphs[file.paragraphs.clone()]

@@ -85,6 +85,7 @@ fn tags<'a>(
         title: title.to_owned(),
         artist: artist.to_owned(),
         album: None,
+        track_of: None,
         chapters: chapters
             .map(|(index, title, start_ms, end_ms)| mp3::ChapterMark {
                 id: format!("ch{index}"),

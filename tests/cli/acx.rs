@@ -151,12 +151,13 @@ fn acx_writes_one_192_kbps_cbr_mono_mp3_per_chapter_meeting_acx_as_ffmpeg_measur
         "{summary}"
     );
     let mut measured = Vec::new();
-    for (file, title) in files.iter().zip(["How a Barrage Works", "Why It Matters"]) {
+    let titles = ["How a Barrage Works", "Why It Matters"];
+    for (i, (file, title)) in files.iter().zip(titles).enumerate() {
         let stream = probe(
             file,
             &[
                 "-show_entries",
-                "stream=codec_name,sample_rate,channels,bit_rate:format_tags=title,album",
+                "stream=codec_name,sample_rate,channels,bit_rate:format_tags=title,album,track",
             ],
         );
         for want in [
@@ -166,6 +167,7 @@ fn acx_writes_one_192_kbps_cbr_mono_mp3_per_chapter_meeting_acx_as_ffmpeg_measur
             "bit_rate=192000",
             &format!("TAG:title={title}"),
             "TAG:album=Rivers and Dams",
+            &format!("TAG:track={}/2", i + 1),
         ] {
             assert!(
                 stream.lines().any(|l| l == want),

@@ -29,6 +29,8 @@ pub struct Tags {
     pub title: String,
     pub artist: String,
     pub album: Option<String>,
+    /// The file's place among its album's files and their number (TRCK `n/N`).
+    pub track_of: Option<(u32, u32)>,
     /// In playing order.
     pub chapters: Vec<ChapterMark>,
 }
@@ -127,6 +129,10 @@ fn encode(tags: &Tags, padding: usize) -> Result<Vec<u8>, Error> {
     }
     if let Some(album) = tags.album.as_deref().filter(|a| !a.is_empty()) {
         tag.set_album(album);
+    }
+    if let Some((n, total)) = tags.track_of {
+        tag.set_track(n);
+        tag.set_total_tracks(total);
     }
     check_chapters(&tags.chapters)?;
     for chapter in &tags.chapters {

@@ -201,6 +201,7 @@ impl Program {
             title: "Segments".to_owned(),
             artist: "A. Writer".to_owned(),
             album: None,
+            track_of: None,
             chapters: (0..self.paragraphs.len())
                 .map(|i| ChapterMark {
                     id: format!("ch{i}"),

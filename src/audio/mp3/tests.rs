@@ -31,6 +31,7 @@ fn tags() -> Tags {
         title: "An Essay".to_owned(),
         artist: "A. Writer".to_owned(),
         album: Some("Narrations".to_owned()),
+        track_of: None,
         chapters: vec![
             chapter("p1", "Opening", 0, 3_250),
             chapter("p2", "Déjà vu — the middle", 3_250, 7_125),
