@@ -14,7 +14,7 @@
 //! minutes, one chapter per file, 0.5 to 1 s of room tone at the head and 1 to 5 s at the
 //! tail.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -94,16 +94,28 @@ pub struct Written {
 }
 
 /// Writes the chapter files of `manifest` from `segments` (the episode's, at ACX's format),
-/// keeping those of `previous` whose input did not change and whose file is intact.
+/// keeping those of `previous` whose input did not change and whose file is intact. A file
+/// under a chapter file's name that narrate did not write (not in `owned`) is refused.
 pub fn write(
     store: &Store,
     manifest: &Manifest,
     artist: &str,
-    layout: &Layout,
+    (layout, owned): (&Layout, &HashSet<String>),
     segments: &Segments,
     previous: Option<&EpisodeEntry>,
 ) -> Result<Written> {
     let files = chapter_files(manifest, artist);
+    for file in &files {
+        let path = store.out().join(&file.name);
+        if !owned.contains(&file.name) && std::fs::symlink_metadata(&path).is_ok() {
+            let why = "it exists and narrate did not write it; move it away";
+            return Err(Error::output(
+                &path,
+                "will not replace",
+                std::io::Error::other(why),
+            ));
+        }
+    }
     let room = room(layout, segments);
     let mut written = Written::default();
     let mut staged = Vec::new();

@@ -421,6 +421,7 @@ fn complete(
             settings,
             previous,
             credits,
+            owned: &prepared.owned,
         };
         let entry = finish_episode(&finishing, &manifest, hash, work, &mut summary)?;
         // An episode.wav of an earlier run, now not asked for, would be an older program.
@@ -477,6 +478,7 @@ fn finish_episode(
         settings,
         previous,
         credits,
+        owned,
     } = *finishing;
     let segments = match (work.reuse, work.segments) {
         (Some(entry), _) => return Ok(entry),
@@ -496,7 +498,7 @@ fn finish_episode(
             store,
             manifest,
             &credits.artist,
-            layout,
+            (layout, owned),
             &segments,
             previous,
         )?;
@@ -516,6 +518,8 @@ struct Finishing<'a> {
     /// The last run's episode.
     previous: Option<&'a EpisodeEntry>,
     credits: &'a Credits,
+    /// The files of the output folder that are narrate's.
+    owned: &'a HashSet<String>,
 }
 
 /// The program title: settings, front matter, else the script's file stem.

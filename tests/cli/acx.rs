@@ -266,3 +266,23 @@ fn an_edit_rewrites_only_its_chapter_file_and_acx_off_removes_them() {
     assert!(chapter_files(&out).is_empty(), "{summary}");
     assert!(!summary.contains("ACX"), "{summary}");
 }
+
+#[test]
+fn a_file_narrate_did_not_write_under_a_chapter_files_name_is_left_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("talk.md"), SCRIPT).expect("script");
+    let mine = dir.path().join("out/acx-02-why-it-matters.mp3");
+    std::fs::create_dir_all(mine.parent().expect("out")).expect("out");
+    std::fs::write(&mine, "mine").expect("mine");
+    let o = narrate(dir.path())
+        .args(["talk.md", "-o", "out", "--loudness", "acx"])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("acx-02-why-it-matters.mp3: will not replace"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&mine).expect("mine"), b"mine");
+}
