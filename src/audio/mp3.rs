@@ -22,6 +22,7 @@ pub mod episode;
 mod format;
 mod frame;
 mod lame;
+pub mod measure;
 pub mod segment;
 mod tag;
 

@@ -11,7 +11,8 @@ use super::eta::{self, Eta};
 use crate::cli::Verbosity;
 use crate::config::Settings;
 use crate::error::{Error, Result};
-use crate::render::{Events, Summary};
+use crate::render::manifest::EpisodeEntry;
+use crate::render::{acx, Events, Summary};
 
 /// How much a command says on stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -221,7 +222,10 @@ pub fn summary_line(s: &Summary, settings: &Settings) -> String {
                 ))
             })
             .unwrap_or_else(|| "not measured".to_owned());
-        let files: Vec<&str> = e.files.keys().map(String::as_str).rev().collect();
+        let files: Vec<&str> = (e.files.keys().map(String::as_str))
+            .filter(|n| !acx::is_chapter_file(n))
+            .rev()
+            .collect();
         let files = match files.as_slice() {
             [one] => (*one).to_owned(),
             many => format!("{{{}}}", many.join(",")),
@@ -241,8 +245,35 @@ pub fn summary_line(s: &Summary, settings: &Settings) -> String {
                 ", unchanged".to_owned()
             },
         ));
+        line.push_str(&acx_lines(s, e));
     }
     line
+}
+
+/// The ACX chapter files, and each of ACX's requirements with whether they meet it as
+/// measured on the files written.
+fn acx_lines(s: &Summary, e: &EpisodeEntry) -> String {
+    let count = e.files.keys().filter(|n| acx::is_chapter_file(n)).count();
+    if count == 0 {
+        return String::new();
+    }
+    let mut text = format!(
+        "\n  ACX: {count} chapter files {}-*.mp3",
+        acx::PREFIX.trim_end_matches('-')
+    );
+    if s.acx.is_empty() {
+        text.push_str(", unchanged");
+        return text;
+    }
+    text.push_str(&format!(" ({} written), measured:", s.acx_written));
+    for r in acx::requirements(&s.acx) {
+        let verdict = if r.holds { "ok  " } else { "FAIL" };
+        text.push_str(&format!("\n    {verdict} {}: {}", r.asks, r.found));
+        if !r.failing.is_empty() {
+            text.push_str(&format!(" (not {})", r.failing.join(", ")));
+        }
+    }
+    text
 }
 
 #[cfg(test)]

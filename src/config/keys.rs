@@ -380,7 +380,7 @@ pub const KEYS: &[Key] = &[
         "bitrate",
         Kind::Whole,
         Render,
-        "Bit rate of episode.mp3 (constant), kbps",
+        "Bit rate of episode.mp3 (constant), kbps; at least 192 with --loudness acx (its default)",
         "KBPS",
         Value("64"),
     ),

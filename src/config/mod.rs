@@ -31,6 +31,7 @@ pub use credits::{front_matter, Cover, Credits, Date};
 pub use dump::dump;
 pub use keys::{Key, KEYS};
 pub use layer::{Error, Given, Layer, Origin, Value};
+pub use resolve::{ACX_KBPS, ACX_SAMPLE_RATE};
 
 use crate::audio::loudness::Preset;
 use crate::engine::{EngineKind, Noise, Pitch, Rate, VoiceId};

@@ -5,7 +5,7 @@ use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::layer::{Error, Given, Layer};
+use super::layer::{Error, Given, Layer, Origin};
 use super::{Layout, Master, Publish, Source, Voice, LEXICON_FILE};
 use crate::audio::{loudness::Preset, mp3};
 use crate::engine::{EngineKind, Noise, Pitch, Rate, VoiceId};
@@ -117,7 +117,10 @@ pub(super) fn master(layer: &Layer) -> Result<Master, Error> {
     let sample_rate = rate.whole_u32()?;
     mp3::bitrates(sample_rate).map_err(|e| rate.invalid(e.to_string()))?;
     let kbps = layer.value("bitrate");
-    let bitrate = kbps.whole_u32()?;
+    let mut bitrate = kbps.whole_u32()?;
+    if loudness == Preset::Acx {
+        bitrate = acx_format(rate, sample_rate, kbps, bitrate)?;
+    }
     mp3::Format::new(sample_rate, bitrate).map_err(|e| kbps.invalid(e.to_string()))?;
     Ok(Master {
         loudness,
@@ -127,6 +130,28 @@ pub(super) fn master(layer: &Layer) -> Result<Master, Error> {
         episode_wav: layer.value("episode-wav").switch()?,
     })
 }
+
+/// ACX asks for MP3 of 192 kbps or more at 44.1 kHz: the bit rate `--loudness acx` takes
+/// when none was given, or the one given when it is enough; a lower one, or another sample
+/// rate, is refused naming where it was set.
+fn acx_format(rate: &Given, sample_rate: u32, kbps: &Given, bitrate: u32) -> Result<u32, Error> {
+    if sample_rate != ACX_SAMPLE_RATE {
+        return Err(rate.invalid(format!(
+            "ACX (--loudness acx) asks for MP3 at {ACX_SAMPLE_RATE} Hz, not {sample_rate} Hz"
+        )));
+    }
+    match kbps.origin {
+        Origin::Default => Ok(ACX_KBPS),
+        _ if bitrate < ACX_KBPS => Err(kbps.invalid(format!(
+            "ACX (--loudness acx) asks for MP3 of {ACX_KBPS} kbps or more, not {bitrate} kbps"
+        ))),
+        _ => Ok(bitrate),
+    }
+}
+
+/// ACX's MP3 sample rate, Hz, and least bit rate, kbps.
+pub const ACX_SAMPLE_RATE: u32 = 44_100;
+pub const ACX_KBPS: u32 = 192;
 
 /// The read-along switches and the base URL (`SOURCE_DATE_EPOCH` is read apart).
 pub(super) fn publish(layer: &Layer) -> Result<Publish, Error> {

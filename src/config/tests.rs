@@ -183,6 +183,33 @@ fn a_bad_value_names_the_flag_the_variable_or_the_file_and_line() {
 }
 
 #[test]
+fn acx_takes_192_kbps_unless_more_is_given_and_refuses_less_or_another_rate() {
+    let with = |values: &[(&str, &str)]| resolve(Layer::default(), Layer::default(), flags(values));
+    let s = with(&[("loudness", "acx")]).expect("acx");
+    assert_eq!((s.master.sample_rate, s.master.bitrate), (44_100, 192));
+    let s = with(&[("loudness", "acx"), ("bitrate", "320")]).expect("acx at 320");
+    assert_eq!(s.master.bitrate, 320);
+    let (e, usage) = message(with(&[("loudness", "acx"), ("bitrate", "128")]));
+    assert_eq!(
+        e,
+        "--bitrate: ACX (--loudness acx) asks for MP3 of 192 kbps or more, not 128 kbps"
+    );
+    assert!(usage);
+    let (e, _) = message(resolve(
+        toml_file("sample-rate = 48000\n"),
+        Layer::default(),
+        flags(&[("loudness", "acx")]),
+    ));
+    assert_eq!(
+        e,
+        "dir/narrate.toml: line 1: ACX (--loudness acx) asks for MP3 at 44100 Hz, not 48000 Hz"
+    );
+    // Without acx, the default stays.
+    let s = with(&[("loudness", "podcast")]).expect("podcast");
+    assert_eq!(s.master.bitrate, 64);
+}
+
+#[test]
 fn mp3_rates_are_asked_of_audio_mp3_and_the_error_names_the_setting() {
     let with = |values: &[(&str, &str)]| resolve(Layer::default(), Layer::default(), flags(values));
     // audio::mp3 allows every CBR rate MPEG defines at the sample rate.

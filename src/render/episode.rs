@@ -93,6 +93,7 @@ fn tags<'a>(
         genre: credits.genre.clone(),
         comment: credits.description.clone(),
         track: credits.track,
+        track_total: None,
         cover: credits.cover.as_ref().map(|c| mp3::Picture {
             mime: c.kind.mime(),
             data: c.bytes.clone(),
@@ -218,6 +219,7 @@ pub fn finish(
         frames,
         loudness: Some(loudness),
         files,
+        chapters: Default::default(),
     };
     Ok((entry, assembled))
 }

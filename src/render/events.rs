@@ -70,6 +70,10 @@ pub struct Summary {
     /// MP3 segments of the episode encoded by this run, and taken from the cache.
     pub segments_encoded: usize,
     pub segments_reused: usize,
+    /// With `--loudness acx`: the ACX chapter files written by this run, and every one of
+    /// them measured (when the episode was written).
+    pub acx_written: usize,
+    pub acx: Vec<(String, crate::audio::mp3::measure::Measured)>,
     /// Paragraphs that failed, with why.
     pub failed: Vec<(usize, String)>,
     /// What was found damaged and not used (a cache entry, the manifest), for the user.

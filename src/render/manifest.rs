@@ -60,6 +60,9 @@ pub struct EpisodeEntry {
     pub loudness: Option<Loudness>,
     /// The files, by name.
     pub files: BTreeMap<String, FileStamp>,
+    /// The hash of what went into each ACX chapter file (among `files`), by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub chapters: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@
 //! writes and the journal ([`ledger`]) of what narrate placed there. The run reports through
 //! [`Events`] and prints nothing.
 
+pub mod acx;
 pub mod cache;
 pub mod episode;
 mod events;

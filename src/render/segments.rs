@@ -272,10 +272,27 @@ impl Segments {
         tags: &mp3::Tags,
         paragraphs: &[(PathBuf, String, u64)],
     ) -> Result<Assembled> {
+        self.assemble_in_room(file, tags, paragraphs, (0, 0))
+    }
+
+    /// [`Segments::assemble`] with `room` (head, tail) MP3 frames of digital silence before
+    /// the first paragraph and after the last: an ACX chapter file's room tone.
+    pub fn assemble_in_room(
+        &self,
+        file: &std::fs::File,
+        tags: &mp3::Tags,
+        paragraphs: &[(PathBuf, String, u64)],
+        room: (u64, u64),
+    ) -> Result<Assembled> {
         let mut warnings = Vec::new();
         let mut encoded = 0;
-        // Each paragraph's segment, and whether it was checked (encoded by this run).
-        let mut parts = Vec::with_capacity(paragraphs.len());
+        // Each paragraph's segment, and whether it was checked (encoded by this run); the
+        // silences are encoded by this run, so never replaced.
+        let mut parts = Vec::with_capacity(paragraphs.len() + 2);
+        let lead = usize::from(room.0 > 0);
+        if room.0 > 0 {
+            parts.push(self.silence(room.0)?);
+        }
         for (wav, hash, frames) in paragraphs {
             let part = match self.claim(hash, *frames) {
                 Lookup::Hit(segment, path) => (segment, path, false),
@@ -289,13 +306,16 @@ impl Segments {
             };
             parts.push(part);
         }
+        if room.1 > 0 {
+            parts.push(self.silence(room.1)?);
+        }
         loop {
             let (written, digest) = match self.write(file, tags, &parts) {
                 Ok(done) => done,
                 Err(mp3::Error::Segment { index, problem }) if !parts[index].2 => {
                     self.replace(
                         &mut parts[index],
-                        &paragraphs[index],
+                        &paragraphs[index - lead],
                         &problem,
                         &mut warnings,
                     )?;
@@ -304,7 +324,8 @@ impl Segments {
                 }
                 Err(mp3::Error::SegmentIo { index, source }) if !parts[index].2 => {
                     let why = source.to_string();
-                    self.replace(&mut parts[index], &paragraphs[index], &why, &mut warnings)?;
+                    let paragraph = &paragraphs[index - lead];
+                    self.replace(&mut parts[index], paragraph, &why, &mut warnings)?;
                     encoded += 1;
                     continue;
                 }
@@ -345,6 +366,32 @@ impl Segments {
         Ok((written, digest))
     }
 
+    /// A segment of `frames` MP3 frames of digital silence, encoded now (a few
+    /// milliseconds) into the cache: checked, as this run made it.
+    fn silence(&self, frames: u64) -> Result<(Segment, PathBuf, bool)> {
+        let path = self.path(&format!("silence of {frames} frames"));
+        let cannot =
+            |what: &'static str, e: String| Error::output(&path, what, std::io::Error::other(e));
+        std::fs::create_dir_all(&self.dir)
+            .map_err(|e| Error::output(&self.dir, "cannot create", e))?;
+        let staged = crate::staged::staged(&self.tmp)
+            .map_err(|e| Error::output(&self.tmp, "cannot write", e))?;
+        let file = (staged.as_file().try_clone())
+            .map_err(|e| Error::output(staged.path(), "cannot write", e))?;
+        let text = |e: mp3::Error| cannot("cannot encode", e.to_string());
+        let mut encoder = Encoder::new(BufWriter::new(file), self.format).map_err(text)?;
+        let len = frames * u64::from(self.format.frame_len());
+        encoder.push(&vec![0.0; len as usize]).map_err(text)?;
+        let (segment, mut out) = encoder.finish().map_err(text)?;
+        out.flush()
+            .and_then(|()| staged.as_file().sync_all())
+            .map_err(|e| cannot("cannot write", e.to_string()))?;
+        staged
+            .persist(&path)
+            .map_err(|e| Error::output(&path, "cannot write", e.error))?;
+        Ok((segment, path, true))
+    }
+
     /// Encodes the damaged segment of `part` (the paragraph `paragraph`) again.
     fn replace(
         &self,
@@ -362,6 +409,16 @@ impl Segments {
     /// The episode's sample rate.
     pub fn sample_rate(&self) -> u32 {
         self.format.sample_rate()
+    }
+
+    /// The episode's bit rate, kbps.
+    pub fn kbps(&self) -> u32 {
+        self.format.kbps()
+    }
+
+    /// Samples per MP3 frame.
+    pub fn frame_len(&self) -> u32 {
+        self.format.frame_len()
     }
 }
 

@@ -16,6 +16,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
+use super::acx;
 use super::cache::EngineStamp;
 use super::episode;
 use super::events::{Events, Summary};
@@ -27,6 +28,7 @@ use super::speak::{Script, Speaker, Spoken};
 use super::stamp::FileStamp;
 use super::store::{self, Store};
 use super::{listings, publish};
+use crate::audio::loudness::Preset;
 use crate::config::{self, Credits, Settings, Source};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
@@ -134,6 +136,12 @@ impl<'a> Session<'a> {
             .map(|l| l.file_name())
             .chain(publish::NAMES)
             .chain(episode::FILES)
+            // The ACX chapter files are the episode's, not a paragraph's.
+            .chain(good.iter().flat_map(|m| m.episode.iter()).flat_map(|e| {
+                (e.files.keys())
+                    .filter(|n| acx::is_chapter_file(n))
+                    .map(String::as_str)
+            }))
             .collect();
         let cache = store::cache_of(out);
         let facts = plan::Facts {
@@ -416,11 +424,25 @@ fn complete(
         if interrupted.load(Ordering::SeqCst) && work.reuse.is_none() {
             return Err(Error::Interrupted);
         }
-        let entry = finish_episode(store, &manifest, hash, work, credits, &mut summary)?;
+        let previous = prepared.previous.good().and_then(|m| m.episode.as_ref());
+        let finishing = Finishing {
+            store,
+            settings,
+            previous,
+            credits,
+            owned: &prepared.owned,
+        };
+        let entry = finish_episode(&finishing, &manifest, hash, work, &mut summary)?;
         // An episode.wav of an earlier run, now not asked for, would be an older program.
         let wav = episode::WAV.to_owned();
         if !entry.files.contains_key(&wav) && prepared.owned.contains(&wav) {
             store.remove(&wav)?;
+        }
+        // So would ACX chapter files not written this time (a chapter gone, acx off).
+        for name in previous.iter().flat_map(|e| e.files.keys()) {
+            if acx::is_chapter_file(name) && !entry.files.contains_key(name) {
+                store.remove(name)?;
+            }
         }
         summary.episode = Some(entry.clone());
         manifest.episode = Some(entry);
@@ -454,13 +476,19 @@ pub fn shape(settings: &Settings) -> plan::Shape<'_> {
 /// is still right, else `episode.mp3` from the segments (and `episode.wav` when written),
 /// counted in `summary`.
 fn finish_episode(
-    store: &Store,
+    finishing: &Finishing,
     manifest: &Manifest,
     hash: String,
     work: EpisodeWork,
-    credits: &Credits,
     summary: &mut Summary,
 ) -> Result<EpisodeEntry> {
+    let Finishing {
+        store,
+        settings,
+        previous,
+        credits,
+        owned,
+    } = *finishing;
     let segments = match (work.reuse, work.segments) {
         (Some(entry), _) => return Ok(entry),
         (None, Some(segments)) => segments,
@@ -472,7 +500,35 @@ fn finish_episode(
     summary.warnings.append(&mut assembled.warnings);
     summary.segments_encoded = work.encoded + assembled.encoded;
     summary.segments_reused = manifest.paragraphs.len() - summary.segments_encoded;
+    let mut entry = entry;
+    if settings.master.loudness == Preset::Acx {
+        let layout = &settings.layout;
+        let written = acx::write(
+            store,
+            manifest,
+            credits.artist.as_deref().unwrap_or_default(),
+            (layout, owned),
+            &segments,
+            previous,
+        )?;
+        let names: Vec<String> = written.files.keys().cloned().collect();
+        summary.acx_written = written.written;
+        entry.files.extend(written.files);
+        entry.chapters = written.hashes;
+        summary.acx = acx::measure(store.out(), &names)?;
+    }
     Ok(entry)
+}
+
+/// What finishing the episode needs besides the episode's own work.
+struct Finishing<'a> {
+    store: &'a Store,
+    settings: &'a Settings,
+    /// The last run's episode.
+    previous: Option<&'a EpisodeEntry>,
+    credits: &'a Credits,
+    /// The files of the output folder that are narrate's.
+    owned: &'a HashSet<String>,
 }
 
 /// The episode's metadata: the settings' (flags, environment, narrate.toml), else the

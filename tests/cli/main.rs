@@ -3,6 +3,7 @@
 //! One binary, one module per concern. The sample essay is narrated once into a shared
 //! folder for the read-only checks; tests that change things use their own folders.
 
+mod acx;
 mod bad_input;
 mod captions;
 mod check;

@@ -36,8 +36,10 @@ pub struct Tags {
     pub genre: Option<String>,
     /// The episode's description (a COMM frame).
     pub comment: Option<String>,
-    /// The episode's number (TRCK).
+    /// The episode's number, or the file's place among its album's files (TRCK).
     pub track: Option<u32>,
+    /// How many files the album has (TRCK `n/N`, with `track`).
+    pub track_total: Option<u32>,
     pub cover: Option<Picture>,
     /// In playing order.
     pub chapters: Vec<ChapterMark>,
@@ -175,6 +177,9 @@ fn encode(tags: &Tags, padding: usize) -> Result<Vec<u8>, Error> {
     }
     if let Some(track) = tags.track {
         tag.set_track(track);
+        if let Some(total) = tags.track_total {
+            tag.set_total_tracks(total);
+        }
     }
     if let Some(cover) = &tags.cover {
         tag.add_frame(Apic {
