@@ -112,9 +112,9 @@ fn print_plan(out: &mut dyn Write, plan: &Plan) -> std::io::Result<()> {
     }
     writeln!(
         out,
-        "{} paragraphs: {} sentences to synthesize, {} files to remove",
-        plan.steps.len(),
-        synth,
-        plan.remove.len()
+        "{}: {} to synthesize, {} to remove",
+        super::report::counted(plan.steps.len(), "paragraph"),
+        super::report::counted(synth, "sentence"),
+        super::report::counted(plan.remove.len(), "file"),
     )
 }

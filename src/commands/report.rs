@@ -176,7 +176,7 @@ fn took(wall: std::time::Duration) -> String {
 }
 
 /// `1 paragraph`, `2 paragraphs`: `n` of a regular English noun.
-fn counted(n: usize, noun: &str) -> String {
+pub(super) fn counted(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
     } else {

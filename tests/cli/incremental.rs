@@ -276,6 +276,26 @@ fn plan_says(dir: &Path, script: &Path, out: &Path, args: &[&str]) -> (String, S
 }
 
 #[test]
+fn plan_counts_in_the_singular_when_there_is_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("one.txt");
+    std::fs::write(&script, "A single sentence.\n").expect("write");
+    let out = dir.path().join("out");
+    let o = narrate(dir.path())
+        .arg("plan")
+        .arg(&script)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("run");
+    let text = crate::common::stdout(&o);
+    assert!(
+        text.contains("1 paragraph: 1 sentence to synthesize, 0 files to remove"),
+        "{text}"
+    );
+}
+
+#[test]
 fn plan_says_whether_the_listings_and_the_episode_would_be_written() {
     let dir = tempfile::tempdir().expect("tempdir");
     let script = dir.path().join("talk.txt");

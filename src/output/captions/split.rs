@@ -84,13 +84,32 @@ fn break_rank(tokens: &[Token<'_>], at: usize) -> usize {
     }
 }
 
-/// Characters of `tokens` on one line.
-fn width(tokens: &[Token<'_>]) -> usize {
-    let letters: usize = tokens.iter().map(|t| t.text.chars().count()).sum();
-    let spaces = tokens
-        .split_last()
-        .map_or(0, |(_, init)| init.iter().filter(|t| !t.glued).count());
-    letters + spaces
+/// The width on one line of any run of tokens, in constant time: running sums of the
+/// tokens' characters and of the spaces after them.
+struct Widths {
+    letters: Vec<usize>,
+    spaces: Vec<usize>,
+}
+
+impl Widths {
+    fn new(tokens: &[Token<'_>]) -> Widths {
+        let (mut letters, mut spaces) = (vec![0], vec![0]);
+        for t in tokens {
+            letters.push(letters[letters.len() - 1] + t.text.chars().count());
+            spaces.push(spaces[spaces.len() - 1] + usize::from(!t.glued));
+        }
+        Widths { letters, spaces }
+    }
+
+    /// Characters of tokens `i..j` (not empty) on one line.
+    fn of(&self, i: usize, j: usize) -> usize {
+        self.letters[j] - self.letters[i] + self.spaces[j - 1] - self.spaces[i]
+    }
+
+    /// Tokens `i..j` fit on a line: at most [`WIDTH`], or one word.
+    fn fit(&self, i: usize, j: usize) -> bool {
+        j - i == 1 || self.of(i, j) <= WIDTH
+    }
 }
 
 fn line(tokens: &[Token<'_>]) -> String {
@@ -105,22 +124,22 @@ fn line(tokens: &[Token<'_>]) -> String {
     out
 }
 
-/// A line fits: at most [`WIDTH`], or one word.
-fn fits(tokens: &[Token<'_>]) -> bool {
-    tokens.len() == 1 || width(tokens) <= WIDTH
-}
-
-/// The best two-line layout of `tokens` as (where the second line starts, cost), `None` on
-/// one line; `Err` when two lines are not enough.
-fn layout(tokens: &[Token<'_>]) -> Result<Option<(usize, usize)>, ()> {
-    if fits(tokens) {
+/// The best two-line layout of tokens `i..j` as (where the second line starts, cost),
+/// `None` on one line; `Err` when two lines are not enough.
+fn layout(
+    ranks: &[usize],
+    widths: &Widths,
+    i: usize,
+    j: usize,
+) -> Result<Option<(usize, usize)>, ()> {
+    if widths.fit(i, j) {
         return Ok(None);
     }
-    (1..tokens.len())
-        .filter(|&k| fits(&tokens[..k]) && fits(&tokens[k..]))
+    (i + 1..j)
+        .filter(|&k| widths.fit(i, k) && widths.fit(k, j))
         .map(|k| {
-            let (a, b) = (width(&tokens[..k]), width(&tokens[k..]));
-            (k, a.abs_diff(b) / 2 + 5 * break_rank(tokens, k))
+            let (a, b) = (widths.of(i, k), widths.of(k, j));
+            (k, a.abs_diff(b) / 2 + 5 * ranks[k])
         })
         .min_by_key(|&(_, cost)| cost)
         .map(Some)
@@ -131,27 +150,28 @@ fn layout(tokens: &[Token<'_>]) -> Result<Option<(usize, usize)>, ()> {
 /// a sentence without words.
 pub fn pieces(sentence: &str) -> Vec<String> {
     let tokens = tokens(sentence);
+    let widths = Widths::new(&tokens);
     let n = tokens.len();
+    // ranks[k]: how bad a break before tokens[k] is (k in 1..n).
+    let ranks: Vec<usize> = (0..n)
+        .map(|k| if k == 0 { 0 } else { break_rank(&tokens, k) })
+        .collect();
     // best[j]: the cheapest pieces of tokens[..j], as (cost, where the last one starts).
     let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
     best[0] = Some((0, 0));
     for j in 1..=n {
         for i in (0..j).rev() {
             let Some((before, _)) = best[i] else { continue };
-            let Ok(lines) = layout(&tokens[i..j]) else {
+            let Ok(lines) = layout(&ranks, &widths, i, j) else {
                 // Fewer words cannot need more lines... but more can: stop widening.
                 break;
             };
-            let chars = width(&tokens[i..j]);
+            let chars = widths.of(i, j);
             let cost = before
                 + PIECE
                 + chars * chars / 100
                 + lines.map_or(0, |(_, c)| c)
-                + if j < n {
-                    15 * break_rank(&tokens, j)
-                } else {
-                    0
-                };
+                + if j < n { 15 * ranks[j] } else { 0 };
             if best[j].is_none_or(|(c, _)| cost < c) {
                 best[j] = Some((cost, i));
             }
@@ -167,12 +187,9 @@ pub fn pieces(sentence: &str) -> Vec<String> {
     starts
         .into_iter()
         .rev()
-        .map(|(i, j)| {
-            let piece = &tokens[i..j];
-            match layout(piece) {
-                Ok(Some((k, _))) => format!("{}\n{}", line(&piece[..k]), line(&piece[k..])),
-                _ => line(piece),
-            }
+        .map(|(i, j)| match layout(&ranks, &widths, i, j) {
+            Ok(Some((k, _))) => format!("{}\n{}", line(&tokens[i..k]), line(&tokens[k..j])),
+            _ => line(&tokens[i..j]),
         })
         .collect()
 }
