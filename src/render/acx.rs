@@ -231,25 +231,13 @@ pub fn requirements(measured: &[(String, Measured)]) -> Vec<Requirement> {
             .map(|(name, _)| name.clone())
             .collect()
     };
-    // The least and the greatest of the files' values, with `digits` decimals.
-    let range = |f: &dyn Fn(&Measured) -> f64, digits: usize, unit: &str| {
-        let values: Vec<f64> = measured.iter().map(|(_, m)| f(m)).collect();
-        let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let (lo, hi) = (number(lo, digits), number(hi, digits));
-        if lo == hi {
-            format!("{hi} {unit}")
-        } else {
-            format!("{lo} to {hi} {unit}")
-        }
-    };
+    let range =
+        |f: &dyn Fn(&Measured) -> f64, digits: usize, unit: &str| range(measured, f, digits, unit);
     let kbps: std::collections::BTreeSet<u32> = measured
         .iter()
         .flat_map(|(_, m)| m.kbps.iter().copied())
         .collect();
-    let kbps_text = kbps
-        .iter()
-        .map(u32::to_string)
+    let kbps_text = (kbps.iter().map(u32::to_string))
         .collect::<Vec<_>>()
         .join(", ");
     let channels: std::collections::BTreeSet<u32> =
@@ -306,6 +294,24 @@ pub fn requirements(measured: &[(String, Measured)]) -> Vec<Requirement> {
             check(&|m| m.seconds <= 120.0 * 60.0),
         ),
     ]
+}
+
+/// The least and the greatest of the files' values `f`, with `digits` decimals.
+fn range(
+    measured: &[(String, Measured)],
+    f: &dyn Fn(&Measured) -> f64,
+    digits: usize,
+    unit: &str,
+) -> String {
+    let values: Vec<f64> = measured.iter().map(|(_, m)| f(m)).collect();
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = (number(lo, digits), number(hi, digits));
+    if lo == hi {
+        format!("{hi} {unit}")
+    } else {
+        format!("{lo} to {hi} {unit}")
+    }
 }
 
 /// A requirement of each file, which holds when none is `failing`.

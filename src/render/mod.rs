@@ -11,6 +11,7 @@
 
 pub mod acx;
 pub mod cache;
+mod closing;
 pub mod episode;
 mod events;
 mod finish;

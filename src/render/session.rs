@@ -18,17 +18,17 @@ use std::time::Instant;
 
 use super::acx;
 use super::cache::EngineStamp;
+use super::closing::{self, EpisodeWork, Finishing};
 use super::episode;
 use super::events::{Events, Summary};
 use super::finish::{Finished, Finisher};
-use super::manifest::{self, EpisodeEntry, Loaded, Manifest};
+use super::manifest::{self, Loaded, Manifest};
 use super::plan::{self, Keyed, Plan};
 use super::segments::Segments;
 use super::speak::{Script, Speaker, Spoken};
 use super::stamp::FileStamp;
 use super::store::{self, Store};
 use super::{listings, publish};
-use crate::audio::loudness::Preset;
 use crate::config::{self, Credits, Settings, Source};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
@@ -66,20 +66,6 @@ pub(super) fn episode_hash(settings: &Settings, plan: &Plan, credits: &Credits) 
             .collect();
         episode::hash(&paragraphs, credits, &settings.master)
     })
-}
-
-/// The episode a run writes, keeps or leaves alone.
-struct EpisodeWork {
-    /// The hash of the episode this run should leave (none: it makes no episode).
-    hash: Option<String>,
-    /// The last run's episode, still right.
-    reuse: Option<EpisodeEntry>,
-    /// The segments of `episode.mp3`, when it is neither off nor reused.
-    segments: Option<Segments>,
-    /// `episode.wav` being written, when it is neither off nor reused.
-    wav: Option<episode::WavWriter>,
-    /// Segments the encoders made while the paragraphs were spoken.
-    encoded: usize,
 }
 
 impl std::fmt::Debug for Session<'_> {
@@ -424,26 +410,14 @@ fn complete(
         if interrupted.load(Ordering::SeqCst) && work.reuse.is_none() {
             return Err(Error::Interrupted);
         }
-        let previous = prepared.previous.good().and_then(|m| m.episode.as_ref());
         let finishing = Finishing {
             store,
             settings,
-            previous,
+            previous: prepared.previous.good().and_then(|m| m.episode.as_ref()),
             credits,
             owned: &prepared.owned,
         };
-        let entry = finish_episode(&finishing, &manifest, hash, work, &mut summary)?;
-        // An episode.wav of an earlier run, now not asked for, would be an older program.
-        let wav = episode::WAV.to_owned();
-        if !entry.files.contains_key(&wav) && prepared.owned.contains(&wav) {
-            store.remove(&wav)?;
-        }
-        // So would ACX chapter files not written this time (a chapter gone, acx off).
-        for name in previous.iter().flat_map(|e| e.files.keys()) {
-            if acx::is_chapter_file(name) && !entry.files.contains_key(name) {
-                store.remove(name)?;
-            }
-        }
+        let entry = closing::finish(&finishing, &manifest, hash, work, &mut summary)?;
         summary.episode = Some(entry.clone());
         manifest.episode = Some(entry);
     }
@@ -470,65 +444,6 @@ pub fn shape(settings: &Settings) -> plan::Shape<'_> {
         loudness: settings.master.loudness,
         episode_rate: settings.master.sample_rate,
     }
-}
-
-/// The episode of `manifest` (whose paragraph files are in place): the last run's when it
-/// is still right, else `episode.mp3` from the segments (and `episode.wav` when written),
-/// counted in `summary`.
-fn finish_episode(
-    finishing: &Finishing,
-    manifest: &Manifest,
-    hash: String,
-    work: EpisodeWork,
-    summary: &mut Summary,
-) -> Result<EpisodeEntry> {
-    let Finishing {
-        store,
-        settings,
-        previous,
-        credits,
-        owned,
-    } = *finishing;
-    let segments = match (work.reuse, work.segments) {
-        (Some(entry), _) => return Ok(entry),
-        (None, Some(segments)) => segments,
-        (None, None) => unreachable!("an episode to write has its segments"),
-    };
-    summary.episode_written = true;
-    let (entry, mut assembled) =
-        episode::finish(store, manifest, credits, hash, &segments, work.wav)?;
-    summary.warnings.append(&mut assembled.warnings);
-    summary.segments_encoded = work.encoded + assembled.encoded;
-    summary.segments_reused = manifest.paragraphs.len() - summary.segments_encoded;
-    let mut entry = entry;
-    if settings.master.loudness == Preset::Acx {
-        let layout = &settings.layout;
-        let written = acx::write(
-            store,
-            manifest,
-            credits.artist.as_deref().unwrap_or_default(),
-            (layout, owned),
-            &segments,
-            previous,
-        )?;
-        let names: Vec<String> = written.files.keys().cloned().collect();
-        summary.acx_written = written.written;
-        entry.files.extend(written.files);
-        entry.chapters = written.hashes;
-        summary.acx = acx::measure(store.out(), &names)?;
-    }
-    Ok(entry)
-}
-
-/// What finishing the episode needs besides the episode's own work.
-struct Finishing<'a> {
-    store: &'a Store,
-    settings: &'a Settings,
-    /// The last run's episode.
-    previous: Option<&'a EpisodeEntry>,
-    credits: &'a Credits,
-    /// The files of the output folder that are narrate's.
-    owned: &'a HashSet<String>,
 }
 
 /// The episode's metadata: the settings' (flags, environment, narrate.toml), else the
