@@ -7,6 +7,7 @@ fn paragraph(index: usize, speech: &[&str]) -> Paragraph {
         title: format!("p{index}"),
         file: format!("{index:02}.wav"),
         line: index,
+        chapter: None,
         sentences: speech
             .iter()
             .map(|s| Sentence {
