@@ -38,16 +38,11 @@ pub(super) fn finish(
     work: EpisodeWork,
     summary: &mut Summary,
 ) -> Result<EpisodeEntry> {
-    let Finishing {
-        store,
-        previous,
-        owned,
-        ..
-    } = *finishing;
+    let (store, previous) = (finishing.store, finishing.previous);
     let entry = episode(finishing, manifest, hash, work, summary)?;
     // An episode.wav of an earlier run, now not asked for, would be an older program.
     let wav = episode::WAV.to_owned();
-    if !entry.files.contains_key(&wav) && owned.contains(&wav) {
+    if !entry.files.contains_key(&wav) && finishing.owned.contains(&wav) {
         store.remove(&wav)?;
     }
     // So would ACX chapter files not written this time (a chapter gone, acx off).
