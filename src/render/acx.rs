@@ -332,3 +332,6 @@ fn number(value: f64, digits: usize) -> String {
         format!("{value:.digits$}")
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,5 +1,6 @@
 //! The rebuild rules, one test each, with the deterministic fake engine.
 
+mod acx;
 mod cover;
 mod episode;
 mod trust;
