@@ -19,7 +19,20 @@ fn acx(out: &Path) -> Settings {
     let mut settings = settings(out);
     settings.master.loudness = Preset::Acx;
     settings.master.bitrate = 192;
+    settings.credits.artist = Some("Ann Author".into());
     settings
+}
+
+/// The text of each ID3 frame `ids` of the chapter file `name`.
+fn tags(out: &Path, name: &str, ids: &[&str]) -> Vec<Option<String>> {
+    use id3::TagLike;
+    let tag = id3::Tag::read_from_path(out.join(name)).expect("an ID3 tag");
+    ids.iter()
+        .map(|id| {
+            let frame = tag.get(id)?;
+            frame.content().text().map(str::to_owned)
+        })
+        .collect()
 }
 
 fn chapter_files(out: &Path) -> Vec<String> {
@@ -30,6 +43,10 @@ fn chapter_files(out: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+fn manifest_title(out: &Path) -> String {
+    super::load_manifest(out).title
 }
 
 fn bytes(out: &Path, name: &str) -> Vec<u8> {
@@ -46,14 +63,32 @@ fn each_chapter_gets_a_file_that_is_written_again_only_when_its_chapter_changed(
     assert_eq!(s.acx_written, 3);
     let measured: Vec<&str> = s.acx.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(measured, NAMES);
-    for (name, m) in &s.acx {
+    // Each file is its paragraph's MP3 frames between whole frames of silence that make
+    // the paragraph's own head 0.75 s and its tail 2 s.
+    let manifest = super::load_manifest(out);
+    let layout = acx(out).layout;
+    let frame = 1152.0 / 44_100.0;
+    let room = |aim: f64, has: std::time::Duration| ((aim - has.as_secs_f64()) / frame).ceil();
+    let room = room(0.75, layout.head) as u64 + room(2.0, layout.tail) as u64;
+    for ((name, m), p) in s.acx.iter().zip(&manifest.paragraphs) {
         assert_eq!((m.sample_rate, m.channels), (44_100, 1), "{name}");
         assert_eq!(m.kbps.iter().copied().collect::<Vec<_>>(), [192], "{name}");
-        assert!((0.5..=1.0).contains(&m.head), "{name}: head {}", m.head);
-        assert!((1.0..=5.0).contains(&m.tail), "{name}: tail {}", m.tail);
+        let paragraph = p.frames * 44_100 / u64::from(manifest.sample_rate) / 1152;
+        assert_eq!(m.frames, paragraph + room, "{name}");
+        assert!((0.74..0.85).contains(&m.head), "{name}: head {}", m.head);
     }
+    let ids = ["TIT2", "TPE1", "TALB", "TRCK"];
+    let title = manifest_title(out);
+    assert_eq!(
+        tags(out, NAMES[1], &ids),
+        [
+            Some("Second paragraph is short.".to_owned()),
+            Some("Ann Author".to_owned()),
+            Some(title),
+            Some("2/3".to_owned()),
+        ]
+    );
     let before: Vec<Vec<u8>> = NAMES.iter().map(|n| bytes(out, n)).collect();
-    let manifest = super::load_manifest(out);
     let entry = manifest.episode.expect("the episode");
     assert_eq!(entry.chapters.keys().collect::<Vec<_>>(), NAMES);
     for name in NAMES {
@@ -77,6 +112,12 @@ fn each_chapter_gets_a_file_that_is_written_again_only_when_its_chapter_changed(
     let s = run_with(&acx(out), &edited, &mut Fake::default(), &lexicon).expect("render");
     assert_eq!(s.acx_written, 1);
     assert_eq!(bytes(out, NAMES[0]), before[0]);
+
+    // Another artist is in every file's tag.
+    let mut bob = acx(out);
+    bob.credits.artist = Some("Bob".into());
+    let s = run_with(&bob, &edited, &mut Fake::default(), &lexicon).expect("render");
+    assert_eq!(s.acx_written, 3);
 
     // Without ACX, the chapter files go.
     run_with(&settings(out), &edited, &mut Fake::default(), &lexicon).expect("render");
