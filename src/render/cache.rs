@@ -6,7 +6,6 @@
 //! miss, a damaged one ([`Lookup::Damaged`]) is never used, and in both cases the sentence is
 //! simply synthesized again.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -40,12 +39,6 @@ pub struct KeyInput<'a> {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Key(pub String);
-
-impl fmt::Display for Key {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// What the engine is, as far as keys are concerned.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -294,5 +287,9 @@ mod tests {
         // A damaged entry is replaced by the next put.
         cache.put(&key, &samples, 22050).expect("put");
         assert!(matches!(cache.get(&key, 22050), Lookup::Hit(s) if s == samples));
+        // An entry that is there but cannot be read is damaged, not missing.
+        std::fs::remove_file(cache.path(&key)).expect("remove");
+        std::fs::create_dir(cache.path(&key)).expect("a folder in its place");
+        damaged("unreadable");
     }
 }
