@@ -253,3 +253,41 @@ fn new_metadata_or_a_new_cover_rewrites_only_the_tag() {
     let same = run_with(&settings, SCRIPT, &mut Fake::default(), &Lexicon::default()).expect("run");
     assert!(!same.episode_written, "nothing changed, nothing rewritten");
 }
+
+#[test]
+fn episode_wav_is_every_paragraph_file_at_the_episode_rate() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut settings = settings(dir.path());
+    settings.master.episode_wav = true;
+    run_with(&settings, SCRIPT, &mut Fake::default(), &Lexicon::default()).expect("render");
+    let manifest = load_manifest(dir.path());
+    let read = |name: &str| -> (u32, Vec<f64>) {
+        let mut wav = hound::WavReader::open(dir.path().join(name)).expect("a WAV file");
+        let rate = wav.spec().sample_rate;
+        let samples = match wav.spec().sample_format {
+            hound::SampleFormat::Int => wav
+                .samples::<i32>()
+                .map(|s| f64::from(s.expect("a sample")))
+                .collect(),
+            hound::SampleFormat::Float => wav
+                .samples::<f32>()
+                .map(|s| f64::from(s.expect("a sample")) * 32768.0)
+                .collect(),
+        };
+        (rate, samples)
+    };
+    let (rate, episode) = read(crate::render::episode::WAV);
+    assert_eq!(rate, settings.master.sample_rate);
+    let rms = |s: &[f64]| (s.iter().map(|x| x * x).sum::<f64>() / s.len() as f64).sqrt();
+    let mut start = 0usize;
+    for p in &manifest.paragraphs {
+        let (from, samples) = read(&p.file);
+        assert_eq!(samples.len() as u64, p.frames);
+        let len = (p.frames * u64::from(rate) / u64::from(from)) as usize;
+        let part = &episode[start..start + len];
+        let ratio = rms(part) / rms(&samples);
+        assert!((0.95..1.05).contains(&ratio), "{}: {ratio}", p.file);
+        start += len;
+    }
+    assert_eq!(start, episode.len(), "the paragraphs and nothing else");
+}

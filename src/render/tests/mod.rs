@@ -3,6 +3,7 @@
 mod acx;
 mod cover;
 mod episode;
+mod limits;
 mod trust;
 
 use std::path::Path;
