@@ -40,34 +40,34 @@ fn plan(script: &str, settings: &crate::config::Settings, action: Action) -> Pla
 
 #[test]
 fn a_paragraph_is_refused_when_its_estimate_passes_what_a_wav_file_holds() {
-    // At one frame a second a WAV file holds WAV_MAX_FRAMES seconds. Two words at 60 words
-    // a minute take 2 s; a sentence pause, head and tail add the rest.
+    // At two frames a second a WAV file holds WAV_MAX_FRAMES / 2 seconds. Four words at
+    // 60 words a minute take 4 s; two sentence pauses, the head and the tail add the rest.
     assert_eq!(WAV_MAX_FRAMES, 2_147_483_629);
-    let limit = WAV_MAX_FRAMES;
+    let limit_ms = WAV_MAX_FRAMES * 1000 / 2;
     let dir = tempfile::tempdir().expect("tempdir");
     let mut settings = settings(dir.path());
     settings.script.voice.rate = crate::engine::Rate(60);
-    let at = |seconds: u64| {
+    let at = |ms: u64| {
         let mut settings = settings.clone();
         settings.layout.sentence_pause = Duration::from_secs(5);
         settings.layout.tail = Duration::from_secs(3);
-        settings.layout.head = Duration::from_secs(seconds - 2 - 5 - 3);
-        let script = "First line.\nTwo words.\n";
-        refuse_too_long(&plan(script, &settings, Action::Assemble), &settings, 1)
+        settings.layout.head = Duration::from_millis(ms - 4_000 - 2 * 5_000 - 3_000);
+        let script = "A first line.\nTwo sentences. Four words.\n";
+        refuse_too_long(&plan(script, &settings, Action::Assemble), &settings, 2)
     };
-    at(limit).expect("exactly what a file holds");
-    match at(limit + 1) {
+    at(limit_ms).expect("exactly what a file holds");
+    match at(limit_ms + 1) {
         Err(Error::Input(InputError::TooLong {
             line,
             paragraph,
             rate,
             ..
-        })) => assert_eq!((line, paragraph, rate), (1, 1, 1)),
+        })) => assert_eq!((line, paragraph, rate), (2, 2, 2)),
         other => panic!("{other:?}"),
     }
     // Paragraphs that are kept are not spoken again, whatever their length.
     let mut long = settings.clone();
-    long.layout.head = Duration::from_secs(limit);
+    long.layout.head = Duration::from_millis(limit_ms * 2);
     let keep = plan("Kept.\n", &long, Action::Keep);
-    refuse_too_long(&keep, &long, 1).expect("a kept paragraph");
+    refuse_too_long(&keep, &long, 2).expect("a kept paragraph");
 }
