@@ -3,6 +3,7 @@
 mod acx;
 mod cover;
 mod episode;
+mod foresee;
 mod limits;
 mod trust;
 
