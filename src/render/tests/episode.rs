@@ -290,4 +290,25 @@ fn episode_wav_is_every_paragraph_file_at_the_episode_rate() {
         start += len;
     }
     assert_eq!(start, episode.len(), "the paragraphs and nothing else");
+    // After an edit, the kept paragraphs come from their files: the clean build's episode.
+    let edited = SCRIPT.replace("is short.", "is rather short.");
+    run_with(
+        &settings,
+        &edited,
+        &mut Fake::default(),
+        &Lexicon::default(),
+    )
+    .expect("edit");
+    let clean = tempfile::tempdir().expect("tempdir");
+    let mut clean_settings = settings.clone();
+    clean_settings.output = clean.path().to_path_buf();
+    run_with(
+        &clean_settings,
+        &edited,
+        &mut Fake::default(),
+        &Lexicon::default(),
+    )
+    .expect("clean");
+    let wav = |dir: &Path| std::fs::read(dir.join(crate::render::episode::WAV)).expect("read");
+    assert_eq!(wav(dir.path()), wav(clean.path()));
 }

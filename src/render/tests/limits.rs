@@ -61,8 +61,16 @@ fn a_paragraph_is_refused_when_its_estimate_passes_what_a_wav_file_holds() {
             line,
             paragraph,
             rate,
+            hours,
+            limit,
             ..
-        })) => assert_eq!((line, paragraph, rate), (2, 2, 2)),
+        })) => {
+            assert_eq!((line, paragraph, rate), (2, 2, 2));
+            let limit_hours = limit_ms as f64 / 3_600_000.0;
+            assert!((limit - limit_hours).abs() < 1e-9, "{limit}");
+            assert!((hours - limit_hours).abs() < 1e-6, "{hours}");
+            assert!(hours > limit);
+        }
         other => panic!("{other:?}"),
     }
     // Paragraphs that are kept are not spoken again, whatever their length.
