@@ -178,6 +178,19 @@ mod tests {
     }
 
     #[test]
+    fn the_ledger_holds_exactly_its_records_in_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ledger = Ledger::open(&dir.path().join("journal")).expect("open");
+        let (a, b) = (record("01-a.wav", "aa"), record("02-b.wav", "bb"));
+        assert!(ledger.holds(&[]), "an empty ledger");
+        ledger.record(&[a.clone(), b.clone()]).expect("record");
+        assert!(ledger.holds(&[a.clone(), b.clone()]));
+        assert!(!ledger.holds(&[b.clone(), a.clone()]));
+        assert!(!ledger.holds(std::slice::from_ref(&a)));
+        assert!(!ledger.holds(&[a.clone(), b.clone(), a]));
+    }
+
+    #[test]
     fn only_plain_names_are_recorded() {
         for name in ["../escape.wav", "a/b.wav", ".narrate", "", "a\nb.wav"] {
             assert!(!is_plain_name(name), "{name:?}");
