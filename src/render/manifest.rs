@@ -311,3 +311,6 @@ impl Manifest {
         self.stale.dedup();
     }
 }
+
+#[cfg(test)]
+mod tests;
