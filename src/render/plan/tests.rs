@@ -454,3 +454,29 @@ fn the_paragraph_hash_depends_on_every_input_of_its_file() {
         )]
     );
 }
+
+#[test]
+fn each_reason_reads_as_narrate_plan_prints_it() {
+    let shown: Vec<String> = [
+        Reason::Unchanged,
+        Reason::FileMissing,
+        Reason::FileDiffers,
+        Reason::Renumbered,
+        Reason::Changed,
+        Reason::New,
+    ]
+    .iter()
+    .map(Reason::to_string)
+    .collect();
+    assert_eq!(
+        shown,
+        [
+            "unchanged",
+            "file missing",
+            "file differs from the one narrate wrote",
+            "renumbered",
+            "changed",
+            "new"
+        ]
+    );
+}
