@@ -5,6 +5,7 @@ mod cover;
 mod episode;
 mod foresee;
 mod limits;
+mod publish;
 mod trust;
 
 use std::path::Path;
