@@ -39,3 +39,29 @@ fn the_epub_and_feed_need_an_episode_and_the_cover_a_page_or_a_feed() {
     assert_eq!(names(false, false, true, None), [rss::FILE]);
     assert_eq!(names(false, true, false, png), Vec::<&str>::new());
 }
+
+#[test]
+fn the_feed_gives_the_episodes_size_with_or_without_the_epub() {
+    for epub in [true, false] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut settings = settings(dir.path());
+        settings.publish.epub = epub;
+        let lexicon = crate::text::normalize::Lexicon::default();
+        super::run_with(
+            &settings,
+            super::SCRIPT,
+            &mut super::Fake::default(),
+            &lexicon,
+        )
+        .expect("render");
+        let size = std::fs::metadata(dir.path().join(crate::render::episode::MP3))
+            .expect("the episode")
+            .len();
+        let feed = std::fs::read_to_string(dir.path().join(rss::FILE)).expect("the feed");
+        assert!(
+            feed.contains(&format!("length=\"{size}\"")),
+            "epub {epub}: {feed}"
+        );
+        assert_eq!(dir.path().join(epub::FILE).is_file(), epub);
+    }
+}
