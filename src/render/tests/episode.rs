@@ -312,3 +312,30 @@ fn episode_wav_is_every_paragraph_file_at_the_episode_rate() {
     let wav = |dir: &Path| std::fs::read(dir.join(crate::render::episode::WAV)).expect("read");
     assert_eq!(wav(dir.path()), wav(clean.path()));
 }
+
+#[test]
+fn a_segment_gone_from_the_cache_is_encoded_again_without_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut settings = settings(dir.path());
+    run_with(&settings, SCRIPT, &mut Fake::default(), &Lexicon::default()).expect("render");
+    let episode = std::fs::read(dir.path().join(crate::render::episode::MP3)).expect("read");
+    let cache = dir.path().join(".narrate/segments");
+    let mut segments: Vec<_> = std::fs::read_dir(&cache)
+        .expect("the segment cache")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "mp3"))
+        .collect();
+    segments.sort();
+    std::fs::remove_file(&segments[0]).expect("remove");
+    // A new title rewrites the episode from the segments.
+    settings.credits.title = Some("Another".into());
+    let s = run_with(&settings, SCRIPT, &mut Fake::default(), &Lexicon::default());
+    let s = s.expect("render");
+    assert_eq!((s.segments_encoded, s.segments_reused), (1, 2));
+    assert_eq!(s.warnings, Vec::<String>::new());
+    settings.credits.title = None;
+    let s = run_with(&settings, SCRIPT, &mut Fake::default(), &Lexicon::default());
+    assert_eq!(s.expect("render").segments_encoded, 0);
+    let again = std::fs::read(dir.path().join(crate::render::episode::MP3)).expect("read");
+    assert_eq!(again, episode);
+}
