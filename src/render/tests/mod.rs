@@ -3,6 +3,7 @@
 mod acx;
 mod cover;
 mod episode;
+mod events;
 mod foresee;
 mod limits;
 mod publish;
