@@ -152,8 +152,10 @@ fn only_narrates_chapter_mp3s_are_chapter_files() {
 }
 
 fn paragraph(index: usize, chapter: Option<&str>, hash: &str) -> ParagraphEntry {
-    let mut stamp = FileStamp::default();
-    stamp.hash = hash.to_owned();
+    let stamp = FileStamp {
+        hash: hash.to_owned(),
+        ..FileStamp::default()
+    };
     ParagraphEntry {
         index,
         file: format!("{index:02}-p.wav"),

@@ -52,7 +52,8 @@ fn the_program_places_each_paragraph_and_sentence_after_the_ones_before() {
         paragraph(3, 500, &[(50, 450)]),
     ]);
     let program = m.program(&Credits::default());
-    let times: Vec<(Duration, Duration, Vec<(Duration, Duration)>)> = program
+    type Times = (Duration, Duration, Vec<(Duration, Duration)>);
+    let times: Vec<Times> = program
         .tracks
         .iter()
         .map(|t| {

@@ -169,6 +169,12 @@ pub struct Facts<'a> {
     pub intact: &'a dyn Fn(&str) -> bool,
 }
 
+impl std::fmt::Debug for Facts<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Facts").finish_non_exhaustive()
+    }
+}
+
 /// Plans a run. `owned` lists files narrate wrote earlier (manifest and ledger); `fixed`
 /// names the files that are not a paragraph's (listings, episode), which are never removed.
 /// Whether those are someone else's is the caller's to add to `foreign`.
