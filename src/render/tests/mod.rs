@@ -5,6 +5,7 @@ mod cover;
 mod episode;
 mod events;
 mod foresee;
+mod layout;
 mod limits;
 mod publish;
 mod trust;
