@@ -126,3 +126,34 @@ fn without_an_episode_no_mp3_segment_is_made() {
     let made = |dir: &Path| std::fs::read_dir(dir).map_or(0, |d| d.count());
     assert_eq!(made(&segments), 0);
 }
+
+#[test]
+fn a_batch_is_spoken_when_its_first_piece_is_needed_not_before() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let settings = settings(dir.path());
+    record(&settings, SCRIPT, &mut Fake::default())
+        .1
+        .expect("render");
+    // The first paragraph and the third are edited; the second, whose file is gone, comes
+    // whole from the cache, as do the first's first sentence and the third's last two.
+    let second = &super::wavs(dir.path())[1];
+    std::fs::remove_file(dir.path().join(second)).expect("remove");
+    let edited = SCRIPT
+        .replace("It has two sentences.", "It has two words.")
+        .replace("Third paragraph talks.", "Third paragraph walks.");
+    let (events, result) = record(&settings, &edited, &mut Fake::default());
+    assert_eq!(
+        events.calls,
+        [
+            "speaking 2 pieces, 3 files, 106 chars",
+            "spoke",
+            "assembled 38 chars",
+            "assembled 26 chars",
+            "spoke",
+            "assembled 42 chars",
+            "spoken",
+        ]
+    );
+    let summary = result.expect("render");
+    assert_eq!((summary.synthesized, summary.cached), (2, 4));
+}
