@@ -371,3 +371,25 @@ impl<'p> Ahead<'p> {
         pieces
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spool_error_says_whether_reading_or_writing_failed_and_where() {
+        let action = |action: &'static str| match spooled(spool::Error {
+            dir: "/tmp/x".into(),
+            action,
+            source: std::io::Error::other("disk"),
+        }) {
+            Error::Output { path, action, .. } => {
+                assert_eq!(path, std::path::Path::new("/tmp/x"));
+                action
+            }
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(action("read"), "cannot read spilled audio in");
+        assert_eq!(action("write"), "cannot spill audio to");
+    }
+}
