@@ -228,6 +228,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn flushing_the_hashing_writer_flushes_what_it_writes_to() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("f");
+        let file = std::fs::File::create(&path).expect("create");
+        let mut out = Hashing::new(io::BufWriter::new(file));
+        out.write_all(b"bytes").expect("write");
+        out.flush().expect("flush");
+        assert_eq!(std::fs::read(&path).expect("read"), b"bytes");
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_looked_at_differs_and_only_an_absent_one_is_missing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("a");
+        std::fs::write(&file, "x").expect("write");
+        let stamp = FileStamp::read(&file).expect("stamp");
+        assert_eq!(stamp.check(&file), Check::Same);
+        assert_eq!(stamp.check(&dir.path().join("b")), Check::Missing);
+        // Under a file, nothing can be looked up.
+        assert_eq!(stamp.check(&file.join("b")), Check::Differs);
+    }
+
+    #[test]
     fn a_file_hashed_as_it_is_written_has_the_digest_read_back_from_disk() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("episode.mp3");
