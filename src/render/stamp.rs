@@ -314,4 +314,37 @@ mod tests {
         stamp.hash = "0".repeat(64);
         assert_eq!(stamp.check(&path), Check::Differs);
     }
+
+    #[test]
+    #[cfg(unix)]
+    fn matching_metadata_is_trusted_without_hashing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("a.wav");
+        std::fs::write(&path, b"abc").expect("write");
+        let mut stamp = FileStamp::read(&path).expect("stamp");
+        // A wrong hash shows only when the content is read: matching metadata skips that.
+        stamp.hash = "0".repeat(64);
+        assert_eq!(stamp.check(&path), Check::Same);
+    }
+
+    #[test]
+    fn any_one_differing_time_or_inode_sends_the_check_to_the_hash() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("a.wav");
+        std::fs::write(&path, b"abc").expect("write");
+        let read = FileStamp::read(&path).expect("stamp");
+        type Field = fn(&mut FileStamp) -> &mut u64;
+        let fields: [(&str, Field); 3] = [
+            ("modified", |s| &mut s.modified),
+            ("changed", |s| &mut s.changed),
+            ("inode", |s| &mut s.inode),
+        ];
+        for (name, field) in fields {
+            let mut stamp = read.clone();
+            *field(&mut stamp) += 1;
+            assert_eq!(stamp.check(&path), Check::Same, "{name} off, content the same");
+            stamp.hash = "0".repeat(64);
+            assert_eq!(stamp.check(&path), Check::Differs, "{name} off, content another");
+        }
+    }
 }
