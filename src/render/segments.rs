@@ -312,24 +312,17 @@ impl Segments {
         loop {
             let (written, digest) = match self.write(file, tags, &parts) {
                 Ok(done) => done,
-                Err(mp3::Error::Segment { index, problem }) if !parts[index].2 => {
-                    self.replace(
-                        &mut parts[index],
-                        &paragraphs[index - lead],
-                        &problem,
-                        &mut warnings,
-                    )?;
-                    encoded += 1;
-                    continue;
-                }
-                Err(mp3::Error::SegmentIo { index, source }) if !parts[index].2 => {
-                    let why = source.to_string();
-                    let paragraph = &paragraphs[index - lead];
-                    self.replace(&mut parts[index], paragraph, &why, &mut warnings)?;
-                    encoded += 1;
-                    continue;
-                }
-                Err(e) => return Err(Error::Other(anyhow::anyhow!("episode.mp3: {e}"))),
+                Err(e) => match fault(&e) {
+                    // A cached segment found damaged: encoded again, and the file written
+                    // again. One this run encoded is not: that is the encoder's error.
+                    Some((index, why)) if !parts[index].2 => {
+                        let paragraph = &paragraphs[index - lead];
+                        self.replace(&mut parts[index], paragraph, &why, &mut warnings)?;
+                        encoded += 1;
+                        continue;
+                    }
+                    _ => return Err(Error::Other(anyhow::anyhow!("episode.mp3: {e}"))),
+                },
             };
             let blocks = paragraphs
                 .iter()
@@ -422,6 +415,16 @@ impl Segments {
     }
 }
 
+/// Which segment an error writing the episode is about, and what is wrong with it: its
+/// content, or reading it.
+fn fault(e: &mp3::Error) -> Option<(usize, String)> {
+    match e {
+        mp3::Error::Segment { index, problem } => Some((*index, problem.clone())),
+        mp3::Error::SegmentIo { index, source } => Some((*index, source.to_string())),
+        _ => None,
+    }
+}
+
 /// The warning about a damaged segment.
 fn damaged(path: &Path, why: &str) -> String {
     format!(
@@ -436,3 +439,6 @@ fn job(wav: &Path, hash: &str) -> Job {
         hash: hash.to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -342,9 +342,17 @@ mod tests {
         for (name, field) in fields {
             let mut stamp = read.clone();
             *field(&mut stamp) += 1;
-            assert_eq!(stamp.check(&path), Check::Same, "{name} off, content the same");
+            assert_eq!(
+                stamp.check(&path),
+                Check::Same,
+                "{name} off, content the same"
+            );
             stamp.hash = "0".repeat(64);
-            assert_eq!(stamp.check(&path), Check::Differs, "{name} off, content another");
+            assert_eq!(
+                stamp.check(&path),
+                Check::Differs,
+                "{name} off, content another"
+            );
         }
     }
 }

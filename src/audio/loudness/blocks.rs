@@ -125,6 +125,37 @@ mod tests {
     }
 
     #[test]
+    fn each_block_is_the_momentary_loudness_at_a_step_of_exactly_100_ms() {
+        // Loud, then quiet: a block that ends a sample early or late measures otherwise.
+        let samples = [tone(0.5, 0.75), tone(0.05, 0.8)].concat();
+        let blocks = Blocks::measure(&samples, 48_000).expect("measured");
+        let mut meter = EbuR128::new(1, 48_000, Mode::M).expect("a meter");
+        let mut expected = Vec::new();
+        for (i, step) in samples.chunks_exact(4_800).enumerate() {
+            meter.add_frames_f32(step).expect("added");
+            if i >= 3 {
+                expected.push(energy(meter.loudness_momentary().expect("measured")));
+            }
+        }
+        assert_eq!(blocks.energies.len(), expected.len());
+        for (got, want) in blocks.energies.iter().zip(&expected) {
+            assert!((got / want - 1.0).abs() < 1e-9, "{got} vs {want}");
+        }
+    }
+
+    #[test]
+    fn a_block_at_exactly_the_absolute_gate_is_gated_out() {
+        // BS.1770: a block counts only above -70 LUFS.
+        let at = |lufs: &[f64]| Blocks {
+            energies: lufs.iter().map(|&l| energy(l)).collect(),
+            true_peak: None,
+        };
+        assert_eq!(integrated([&at(&[-70.0])]), None);
+        let above = integrated([&at(&[-69.9])]).expect("counted").0;
+        assert!((above + 69.9).abs() < 1e-9, "{above}");
+    }
+
+    #[test]
     fn silence_has_no_loudness() {
         let blocks = Blocks::measure(&vec![0.0; 48_000], 48_000).expect("measured");
         assert_eq!(blocks.energies.len(), 7);

@@ -320,3 +320,26 @@ fn preset_names_are_spelled_as_the_flag_and_narrate_toml_take_them() {
         "\"loud\" is not a loudness preset (podcast, acx, ebu, off)"
     );
 }
+
+#[test]
+fn each_presets_help_line_states_its_targets() {
+    for preset in Preset::ALL {
+        let about = preset.about();
+        for channels in [1, 2] {
+            let Some(target) = preset.target(channels) else {
+                assert_eq!(about, "Leave the engine's level alone");
+                continue;
+            };
+            let level = match target.level {
+                Level::Integrated(l) => format!("{} LUFS", l.0),
+                Level::Rms(d) => format!("{} dB", d.0),
+            };
+            let ceiling = format!("{} dB", target.ceiling.0);
+            assert!(about.contains(&level), "{preset}: {about:?} lacks {level}");
+            assert!(
+                about.contains(&ceiling),
+                "{preset}: {about:?} lacks {ceiling}"
+            );
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! Assembling from the cache directly: what the finishing thread normally encodes first is
+//! missing or damaged when the episode or an ACX chapter file is put together.
+
+use std::path::{Path, PathBuf};
+
+use super::{Assembled, Segments};
+use crate::audio::mp3::{segment::padding_step, Tags};
+
+const RATE: u32 = 8_000;
+
+/// A paragraph file of `steps` padding steps of a tone at `hz`, its hash, and its length.
+fn paragraph(dir: &Path, name: &str, hz: f32, steps: u64) -> (PathBuf, String, u64) {
+    let len = steps * padding_step(RATE, 44_100).expect("a step");
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: RATE,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let wav = dir.join(name);
+    let mut out = hound::WavWriter::create(&wav, spec).expect("create");
+    for i in 0..len {
+        let t = i as f32 / RATE as f32;
+        let s = (t * hz * std::f32::consts::TAU).sin() * 8_000.0;
+        out.write_sample(s as i16).expect("sample");
+    }
+    out.finalize().expect("finalize");
+    (wav, format!("hash of {name}"), len)
+}
+
+fn assemble(
+    segments: &Segments,
+    dir: &Path,
+    paragraphs: &[(PathBuf, String, u64)],
+    room: (u64, u64),
+) -> (Assembled, Vec<u8>) {
+    let path = dir.join("out.mp3");
+    let file = std::fs::File::create(&path).expect("create");
+    let assembled = segments
+        .assemble_in_room(&file, &Tags::default(), paragraphs, room)
+        .expect("assemble");
+    (assembled, std::fs::read(&path).expect("read"))
+}
+
+/// Overwrites a frame header in the middle of `path`, keeping its size.
+fn damage_inside(path: &Path) {
+    let mut bytes = std::fs::read(path).expect("segment");
+    let middle = bytes.len() / 2;
+    let at = middle
+        + bytes[middle..]
+            .windows(2)
+            .position(|w| w[0] == 0xFF && w[1] & 0xE0 == 0xE0)
+            .expect("a frame");
+    bytes[at..at + 4].fill(0);
+    std::fs::write(path, &bytes).expect("damage");
+}
+
+#[test]
+fn a_segment_missing_when_assembling_is_encoded_then_without_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let segments = Segments::new(
+        dir.path().join("s"),
+        dir.path().join("t"),
+        RATE,
+        44_100,
+        128,
+    );
+    let segments = segments.expect("a format");
+    std::fs::create_dir(dir.path().join("t")).expect("mkdir");
+    let paragraphs = [
+        paragraph(dir.path(), "a.wav", 440.0, 40),
+        paragraph(dir.path(), "b.wav", 660.0, 30),
+    ];
+    let (first, bytes) = assemble(&segments, dir.path(), &paragraphs, (0, 0));
+    assert_eq!((first.encoded, first.warnings.len()), (2, 0));
+    let (again, same) = assemble(&segments, dir.path(), &paragraphs, (0, 0));
+    assert_eq!((again.encoded, again.warnings.len()), (0, 0));
+    assert!(same == bytes);
+    std::fs::remove_file(segments.path(&paragraphs[1].1)).expect("remove");
+    let (gone, same) = assemble(&segments, dir.path(), &paragraphs, (0, 0));
+    assert_eq!((gone.encoded, gone.warnings), (1, vec![]));
+    assert!(same == bytes);
+}
+
+#[test]
+fn a_damaged_segment_of_a_file_with_room_tone_is_its_own_paragraph_encoded_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let segments = Segments::new(
+        dir.path().join("s"),
+        dir.path().join("t"),
+        RATE,
+        44_100,
+        128,
+    );
+    let segments = segments.expect("a format");
+    std::fs::create_dir(dir.path().join("t")).expect("mkdir");
+    let paragraphs = [
+        paragraph(dir.path(), "a.wav", 440.0, 40),
+        paragraph(dir.path(), "b.wav", 660.0, 30),
+    ];
+    let room = (3, 5);
+    let (first, bytes) = assemble(&segments, dir.path(), &paragraphs, room);
+    assert_eq!(first.encoded, 2);
+    for (i, (_, hash, _)) in paragraphs.iter().enumerate() {
+        let victim = segments.path(hash);
+        damage_inside(&victim);
+        let (again, same) = assemble(&segments, dir.path(), &paragraphs, room);
+        assert_eq!(again.encoded, 1, "paragraph {i}");
+        let name = victim.file_name().expect("name").to_string_lossy();
+        assert!(
+            again.warnings.len() == 1 && again.warnings[0].contains(&*name),
+            "{:?}",
+            again.warnings
+        );
+        assert!(same == bytes, "paragraph {i}: another file");
+    }
+}
