@@ -48,6 +48,11 @@ pub(super) type Finished = (usize, Option<Loudness>, FileStamp);
 /// The most samples a 16-bit mono WAV file holds: its sizes are 32-bit byte counts.
 pub const WAV_MAX_FRAMES: u64 = (u32::MAX as u64 - 36) / 2;
 
+/// Whether a paragraph of `frames` samples fits a WAV file (see [`WAV_MAX_FRAMES`]).
+pub(super) fn fits_a_wav(frames: u64) -> bool {
+    frames <= WAV_MAX_FRAMES
+}
+
 /// Refuses, before any speech, a paragraph to assemble whose words at the voice's rate
 /// (with its pauses) come to more audio than its WAV file can hold. An estimate: one that
 /// passes the limit all the same is stopped when its audio does ([`Finisher`]).
@@ -208,7 +213,7 @@ impl Finisher<'_> {
     /// Normalizes `spool` and streams it to its file `name` and to the episode.
     fn fresh(&mut self, name: &str, spool: &Spool) -> Result<(Option<Loudness>, FileStamp)> {
         let path = self.store.out().join(name);
-        if spool.len() > WAV_MAX_FRAMES {
+        if !fits_a_wav(spool.len()) {
             return Err(Error::output(
                 &path,
                 "cannot write",

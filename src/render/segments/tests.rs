@@ -115,3 +115,40 @@ fn a_damaged_segment_of_a_file_with_room_tone_is_its_own_paragraph_encoded_again
         assert!(same == bytes, "paragraph {i}: another file");
     }
 }
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_cached_segment_that_cannot_be_read_is_encoded_again_with_a_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let segments = Segments::new(
+        dir.path().join("s"),
+        dir.path().join("t"),
+        RATE,
+        44_100,
+        128,
+    );
+    let segments = segments.expect("a format");
+    std::fs::create_dir(dir.path().join("t")).expect("mkdir");
+    let paragraphs = [
+        paragraph(dir.path(), "a.wav", 440.0, 40),
+        paragraph(dir.path(), "b.wav", 660.0, 30),
+    ];
+    let (_, bytes) = assemble(&segments, dir.path(), &paragraphs, (2, 2));
+    // A file that is there, opens, and fails to read: reading address 0 of this process.
+    let victim = segments.path(&paragraphs[0].1);
+    std::fs::remove_file(&victim).expect("remove");
+    std::os::unix::fs::symlink("/proc/self/mem", &victim).expect("link");
+    let (again, same) = assemble(&segments, dir.path(), &paragraphs, (2, 2));
+    assert_eq!(again.encoded, 1);
+    let name = victim.file_name().expect("name").to_string_lossy();
+    assert!(
+        again.warnings.len() == 1 && again.warnings[0].contains(&*name),
+        "{:?}",
+        again.warnings
+    );
+    assert!(same == bytes);
+    assert!(
+        victim.is_file() && !victim.is_symlink(),
+        "the segment is a file again"
+    );
+}

@@ -5,7 +5,7 @@ use std::time::Duration;
 use super::settings;
 use crate::error::{Error, InputError};
 use crate::render::cache::EngineStamp;
-use crate::render::finish::{refuse_too_long, WAV_MAX_FRAMES};
+use crate::render::finish::{fits_a_wav, refuse_too_long, WAV_MAX_FRAMES};
 use crate::render::plan::{key, Action, Plan, Reason, Shape, Step};
 use crate::script::prepare;
 use crate::text::normalize::Lexicon;
@@ -78,4 +78,14 @@ fn a_paragraph_is_refused_when_its_estimate_passes_what_a_wav_file_holds() {
     long.layout.head = Duration::from_millis(limit_ms * 2);
     let keep = plan("Kept.\n", &long, Action::Keep);
     refuse_too_long(&keep, &long, 2).expect("a kept paragraph");
+}
+
+#[test]
+fn a_wav_file_holds_exactly_wav_max_frames() {
+    // What stops audio longer than the estimate foresaw, before its file is written.
+    assert!(fits_a_wav(WAV_MAX_FRAMES));
+    assert!(!fits_a_wav(WAV_MAX_FRAMES + 1));
+    // 36 bytes of header and 2 bytes a sample in a 32-bit size.
+    assert!(36 + 2 * WAV_MAX_FRAMES <= u64::from(u32::MAX));
+    assert!(36 + 2 * (WAV_MAX_FRAMES + 1) > u64::from(u32::MAX));
 }
