@@ -28,6 +28,12 @@ fn paragraph(dir: &Path, name: &str, hz: f32, steps: u64) -> (PathBuf, String, u
     (wav, format!("hash of {name}"), len)
 }
 
+/// A segment cache in `dir`: 44.1 kHz, 128 kbps, from paragraphs at [`RATE`].
+fn cache(dir: &Path) -> Segments {
+    std::fs::create_dir(dir.join("t")).expect("mkdir");
+    Segments::new(dir.join("s"), dir.join("t"), RATE, 44_100, 128).expect("a format")
+}
+
 fn assemble(
     segments: &Segments,
     dir: &Path,
@@ -58,15 +64,7 @@ fn damage_inside(path: &Path) {
 #[test]
 fn a_segment_missing_when_assembling_is_encoded_then_without_a_warning() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let segments = Segments::new(
-        dir.path().join("s"),
-        dir.path().join("t"),
-        RATE,
-        44_100,
-        128,
-    );
-    let segments = segments.expect("a format");
-    std::fs::create_dir(dir.path().join("t")).expect("mkdir");
+    let segments = cache(dir.path());
     let paragraphs = [
         paragraph(dir.path(), "a.wav", 440.0, 40),
         paragraph(dir.path(), "b.wav", 660.0, 30),
@@ -85,15 +83,7 @@ fn a_segment_missing_when_assembling_is_encoded_then_without_a_warning() {
 #[test]
 fn a_damaged_segment_of_a_file_with_room_tone_is_its_own_paragraph_encoded_again() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let segments = Segments::new(
-        dir.path().join("s"),
-        dir.path().join("t"),
-        RATE,
-        44_100,
-        128,
-    );
-    let segments = segments.expect("a format");
-    std::fs::create_dir(dir.path().join("t")).expect("mkdir");
+    let segments = cache(dir.path());
     let paragraphs = [
         paragraph(dir.path(), "a.wav", 440.0, 40),
         paragraph(dir.path(), "b.wav", 660.0, 30),
@@ -120,15 +110,7 @@ fn a_damaged_segment_of_a_file_with_room_tone_is_its_own_paragraph_encoded_again
 #[cfg(target_os = "linux")]
 fn a_cached_segment_that_cannot_be_read_is_encoded_again_with_a_warning() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let segments = Segments::new(
-        dir.path().join("s"),
-        dir.path().join("t"),
-        RATE,
-        44_100,
-        128,
-    );
-    let segments = segments.expect("a format");
-    std::fs::create_dir(dir.path().join("t")).expect("mkdir");
+    let segments = cache(dir.path());
     let paragraphs = [
         paragraph(dir.path(), "a.wav", 440.0, 40),
         paragraph(dir.path(), "b.wav", 660.0, 30),
@@ -151,4 +133,20 @@ fn a_cached_segment_that_cannot_be_read_is_encoded_again_with_a_warning() {
         victim.is_file() && !victim.is_symlink(),
         "the segment is a file again"
     );
+}
+
+#[test]
+fn a_segment_this_run_made_that_cannot_be_copied_is_an_error_not_made_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let segments = cache(dir.path());
+    // A paragraph cached under the room tone's key: encoding it overwrites the room tone
+    // this run made, which is then found wrong when copied. Made again, it would overwrite
+    // the paragraph in turn, without end.
+    let (wav, _, len) = paragraph(dir.path(), "a.wav", 440.0, 40);
+    let paragraphs = [(wav, "silence of 2 frames".to_owned(), len)];
+    let path = dir.path().join("out.mp3");
+    let file = std::fs::File::create(&path).expect("create");
+    let got = segments.assemble_in_room(&file, &Tags::default(), &paragraphs, (2, 0));
+    let err = got.expect_err("the room tone is not what it was");
+    assert!(err.to_string().starts_with("episode.mp3: "), "{err}");
 }
