@@ -313,8 +313,9 @@ impl Segments {
             let (written, digest) = match self.write(file, tags, &parts) {
                 Ok(done) => done,
                 Err(e) => match fault(&e) {
-                    // A cached segment found damaged: encoded again, and the file written
-                    // again. One this run encoded is not: that is the encoder's error.
+                    // A cached segment found damaged or unreadable: encoded again, and the
+                    // file written again. One this run made is not: the fault is not the
+                    // cache's, and making it again could go on without end.
                     Some((index, why)) if !parts[index].2 => {
                         let paragraph = &paragraphs[index - lead];
                         self.replace(&mut parts[index], paragraph, &why, &mut warnings)?;

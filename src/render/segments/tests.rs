@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Assembled, Segments};
 use crate::audio::mp3::{segment::padding_step, Tags};
+use crate::render::tests::damage_inside;
 
 const RATE: u32 = 8_000;
 
@@ -46,19 +47,6 @@ fn assemble(
         .assemble_in_room(&file, &Tags::default(), paragraphs, room)
         .expect("assemble");
     (assembled, std::fs::read(&path).expect("read"))
-}
-
-/// Overwrites a frame header in the middle of `path`, keeping its size.
-fn damage_inside(path: &Path) {
-    let mut bytes = std::fs::read(path).expect("segment");
-    let middle = bytes.len() / 2;
-    let at = middle
-        + bytes[middle..]
-            .windows(2)
-            .position(|w| w[0] == 0xFF && w[1] & 0xE0 == 0xE0)
-            .expect("a frame");
-    bytes[at..at + 4].fill(0);
-    std::fs::write(path, &bytes).expect("damage");
 }
 
 #[test]

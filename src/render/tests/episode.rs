@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{load_manifest, run, run_with, settings, Fake, SCRIPT};
+use super::{damage_inside, load_manifest, run, run_with, settings, Fake, SCRIPT};
 use crate::text::normalize::Lexicon;
 
 #[test]
@@ -115,17 +115,9 @@ fn a_segment_damaged_inside_is_found_while_copying_and_the_episode_comes_out_as_
         .filter(|p| p.extension().is_some_and(|e| e == "mp3"))
         .collect();
     victims.sort();
-    // The same size, so only reading it tells: a frame header in the middle overwritten.
     let victim = &victims[1];
-    let mut bytes = std::fs::read(victim).expect("segment");
-    let middle = bytes.len() / 2;
-    let at = middle
-        + bytes[middle..]
-            .windows(2)
-            .position(|w| w[0] == 0xFF && w[1] & 0xE0 == 0xE0)
-            .expect("a frame");
-    bytes[at..at + 4].fill(0);
-    std::fs::write(victim, &bytes).expect("damage");
+    damage_inside(victim);
+    let bytes = std::fs::read(victim).expect("damaged");
     let mut settings = settings(dir.path());
     settings.credits.title = Some("Another title".into());
     let summary =

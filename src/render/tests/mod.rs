@@ -71,6 +71,20 @@ fn load_manifest(out: &Path) -> super::manifest::Manifest {
     }
 }
 
+/// Overwrites a frame header in the middle of the MP3 segment at `path`, keeping its size:
+/// only reading it tells.
+pub(super) fn damage_inside(path: &Path) {
+    let mut bytes = std::fs::read(path).expect("segment");
+    let middle = bytes.len() / 2;
+    let at = middle
+        + bytes[middle..]
+            .windows(2)
+            .position(|w| w[0] == 0xFF && w[1] & 0xE0 == 0xE0)
+            .expect("a frame");
+    bytes[at..at + 4].fill(0);
+    std::fs::write(path, &bytes).expect("damage");
+}
+
 fn wavs(out: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(out)
         .expect("ls")
