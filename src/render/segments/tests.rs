@@ -29,6 +29,14 @@ fn paragraph(dir: &Path, name: &str, hz: f32, steps: u64) -> (PathBuf, String, u
     (wav, format!("hash of {name}"), len)
 }
 
+/// Two paragraph files of other tones and lengths in `dir`.
+fn two_paragraphs(dir: &Path) -> [(PathBuf, String, u64); 2] {
+    [
+        paragraph(dir, "a.wav", 440.0, 40),
+        paragraph(dir, "b.wav", 660.0, 30),
+    ]
+}
+
 /// A segment cache in `dir`: 44.1 kHz, 128 kbps, from paragraphs at [`RATE`].
 fn cache(dir: &Path) -> Segments {
     std::fs::create_dir(dir.join("t")).expect("mkdir");
@@ -53,10 +61,7 @@ fn assemble(
 fn a_segment_missing_when_assembling_is_encoded_then_without_a_warning() {
     let dir = tempfile::tempdir().expect("tempdir");
     let segments = cache(dir.path());
-    let paragraphs = [
-        paragraph(dir.path(), "a.wav", 440.0, 40),
-        paragraph(dir.path(), "b.wav", 660.0, 30),
-    ];
+    let paragraphs = two_paragraphs(dir.path());
     let (first, bytes) = assemble(&segments, dir.path(), &paragraphs, (0, 0));
     assert_eq!((first.encoded, first.warnings.len()), (2, 0));
     let (again, same) = assemble(&segments, dir.path(), &paragraphs, (0, 0));
@@ -72,10 +77,7 @@ fn a_segment_missing_when_assembling_is_encoded_then_without_a_warning() {
 fn a_damaged_segment_of_a_file_with_room_tone_is_its_own_paragraph_encoded_again() {
     let dir = tempfile::tempdir().expect("tempdir");
     let segments = cache(dir.path());
-    let paragraphs = [
-        paragraph(dir.path(), "a.wav", 440.0, 40),
-        paragraph(dir.path(), "b.wav", 660.0, 30),
-    ];
+    let paragraphs = two_paragraphs(dir.path());
     let room = (3, 5);
     let (first, bytes) = assemble(&segments, dir.path(), &paragraphs, room);
     assert_eq!(first.encoded, 2);
@@ -99,10 +101,7 @@ fn a_damaged_segment_of_a_file_with_room_tone_is_its_own_paragraph_encoded_again
 fn a_cached_segment_that_cannot_be_read_is_encoded_again_with_a_warning() {
     let dir = tempfile::tempdir().expect("tempdir");
     let segments = cache(dir.path());
-    let paragraphs = [
-        paragraph(dir.path(), "a.wav", 440.0, 40),
-        paragraph(dir.path(), "b.wav", 660.0, 30),
-    ];
+    let paragraphs = two_paragraphs(dir.path());
     let (_, bytes) = assemble(&segments, dir.path(), &paragraphs, (2, 2));
     // A file that is there, opens, and fails to read: reading address 0 of this process.
     let victim = segments.path(&paragraphs[0].1);

@@ -1,10 +1,21 @@
 //! The episode: paragraph files padded to whole MP3 frames, and episode.mp3 from cached
 //! per-paragraph segments.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{damage_inside, load_manifest, run, run_with, settings, Fake, SCRIPT};
 use crate::text::normalize::Lexicon;
+
+/// The MP3 segments cached in the output folder `out`, in name order.
+fn cached_segments(out: &Path) -> Vec<PathBuf> {
+    let files = std::fs::read_dir(out.join(".narrate/segments")).expect("the segment cache");
+    let mut segments: Vec<PathBuf> = files
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "mp3"))
+        .collect();
+    segments.sort();
+    segments
+}
 
 #[test]
 fn every_paragraph_file_is_whole_mp3_frames_at_the_episode_rate() {
@@ -76,12 +87,7 @@ fn a_damaged_mp3_segment_is_encoded_again_with_a_warning() {
     let dir = tempfile::tempdir().expect("tempdir");
     run(dir.path(), SCRIPT, &mut Fake::default());
     let before = std::fs::read(dir.path().join(crate::render::episode::MP3)).expect("mp3");
-    let cache = dir.path().join(".narrate/segments");
-    let victim = std::fs::read_dir(&cache)
-        .expect("cache")
-        .map(|e| e.expect("entry").path())
-        .find(|p| p.extension().is_some_and(|e| e == "mp3"))
-        .expect("a segment");
+    let victim = cached_segments(dir.path()).remove(0);
     let mut bytes = std::fs::read(&victim).expect("segment");
     bytes.truncate(bytes.len() / 2);
     std::fs::write(&victim, bytes).expect("damage");
@@ -108,13 +114,7 @@ fn a_damaged_mp3_segment_is_encoded_again_with_a_warning() {
 fn a_segment_damaged_inside_is_found_while_copying_and_the_episode_comes_out_as_a_clean_one() {
     let dir = tempfile::tempdir().expect("tempdir");
     run(dir.path(), SCRIPT, &mut Fake::default());
-    let cache = dir.path().join(".narrate/segments");
-    let mut victims: Vec<_> = std::fs::read_dir(&cache)
-        .expect("cache")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "mp3"))
-        .collect();
-    victims.sort();
+    let victims = cached_segments(dir.path());
     let victim = &victims[1];
     damage_inside(victim);
     let bytes = std::fs::read(victim).expect("damaged");
@@ -311,14 +311,7 @@ fn a_segment_gone_from_the_cache_is_encoded_again_without_a_warning() {
     let mut settings = settings(dir.path());
     run_with(&settings, SCRIPT, &mut Fake::default(), &Lexicon::default()).expect("render");
     let episode = std::fs::read(dir.path().join(crate::render::episode::MP3)).expect("read");
-    let cache = dir.path().join(".narrate/segments");
-    let mut segments: Vec<_> = std::fs::read_dir(&cache)
-        .expect("the segment cache")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "mp3"))
-        .collect();
-    segments.sort();
-    std::fs::remove_file(&segments[0]).expect("remove");
+    std::fs::remove_file(&cached_segments(dir.path())[0]).expect("remove");
     // A new title rewrites the episode from the segments.
     settings.credits.title = Some("Another".into());
     let s = run_with(&settings, SCRIPT, &mut Fake::default(), &Lexicon::default());
